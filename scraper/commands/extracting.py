@@ -1,0 +1,1 @@
+"""`newsarchive extract`: turn saved pages or URLs into records (filled in with the extractor)."""

@@ -1,0 +1,52 @@
+"""URL arithmetic shared by every stage: classify a URL with a site profile, drop what never changes a
+page (fragments, tracking parameters), and name the article a URL points at.
+
+The same article is reachable through several hosts, its print version and tracking parameters; the
+key that survives all of them is (site, news_id).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
+
+from scraper.sites import SiteProfile
+
+
+@dataclass(frozen=True, slots=True)
+class ArticleRef:
+    """What an article URL says about its article."""
+
+    news_id: str
+    category: str
+    is_print: bool
+
+
+def normalize_url(url: str, profile: SiteProfile | None = None) -> str:
+    """Lower-case scheme and host, drop the fragment and tracking parameters, keep the rest."""
+    parts = urlsplit(url.strip())
+    host = (parts.hostname or "").lower()
+    netloc = host if parts.port is None else f"{host}:{parts.port}"
+    query = parts.query
+    if profile is not None and query:
+        kept = [(k, v) for k, v in parse_qsl(query, keep_blank_values=True) if k not in profile.urls.tracking_params]
+        query = urlencode(kept)
+    return urlunsplit((parts.scheme.lower(), netloc, parts.path or "/", query, ""))
+
+
+def parse_article_url(url: str, profile: SiteProfile) -> ArticleRef | None:
+    """The article a URL points at (its news id and category), or None for any other page."""
+    path = urlsplit(url).path
+    match = profile.urls.article.match(path)
+    is_print = False
+    if match is None:
+        match = profile.urls.print.match(path)
+        is_print = match is not None
+    if match is None:
+        return None
+    return ArticleRef(news_id=match.group("news_id"), category=match.group("category"), is_print=is_print)
+
+
+def is_article_url(url: str, profile: SiteProfile) -> bool:
+    ref = parse_article_url(url, profile)
+    return ref is not None and not ref.is_print
