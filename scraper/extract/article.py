@@ -1,0 +1,250 @@
+"""Stage 3, extract: one article page's HTML -> one `Article` record.
+
+Takes the page (text or bytes), its URL and the fetch time; hands on a record whose every field is
+either exactly right or None with a line in `warnings`. Each field is found by the site profile's
+selectors first, then by what survives template changes (`#dle-content`, headings, head meta, the
+credit label, the shape of the sidebar feed). A broken page yields a record full of warnings, never
+an exception: each field extractor runs under a guard.
+
+This module imports neither fetching nor storage.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import logging
+from collections.abc import Callable
+from datetime import datetime
+from typing import TypeVar
+from urllib.parse import urljoin
+
+from selectolax.lexbor import LexborHTMLParser, LexborNode
+
+from scraper.encoding import decode_body
+from scraper.extract.body import body_paragraphs
+from scraper.extract.credits import find_photo_credit
+from scraper.extract.dates import DATE_IN_TEXT, parse_iso, parse_published, to_iso
+from scraper.extract.dom import first_match, first_with_text, iter_text, select_all, visible_text
+from scraper.extract.meta import HeadMeta, read_head
+from scraper.extract.quotes import extract_quotes
+from scraper.extract.sidebar import find_sidebar
+from scraper.extract.text import normalize_space
+from scraper.models import Article, Quote, SidebarItem
+from scraper.sites import SiteProfile, profile_for_url
+from scraper.urls import parse_article_url
+
+log = logging.getLogger(__name__)
+T = TypeVar("T")
+
+# Templates wrap the calendar and forms in the sidebar; they are never sidebar items either.
+CALENDAR_SELECTORS = ("#calendar-layer", "table.calendar", "#calendar")
+TITLE_SEPARATORS = (" » ", " &raquo; ", " | ", " — ")
+
+
+def _guarded(field: str, warnings: list[str], default: T, func: Callable[[], T]) -> T:
+    """Run one field extractor; an unexpected failure costs that field, not the page."""
+    try:
+        return func()
+    except Exception as exc:  # a hostile page must never abort extraction
+        log.debug("extractor for %s failed", field, exc_info=True)
+        warnings.append(f"{field}: extraction failed ({type(exc).__name__})")
+        return default
+
+
+def _story_nodes(tree: LexborHTMLParser, profile: SiteProfile) -> tuple[LexborNode, LexborNode]:
+    """(content column, the story inside it); both fall back to <body> on unknown markup."""
+    root = tree.body or tree.root
+    assert root is not None
+    content = first_match(root, profile.selector("content")) or root
+    story = first_match(content, profile.selector("article")) or content
+    return content, story
+
+
+def _headline(story: LexborNode, content: LexborNode, head: HeadMeta, profile: SiteProfile) -> str | None:
+    for scope in (story, content):
+        node = first_with_text(scope, profile.selector("headline"))
+        if node is not None:
+            return visible_text(node)
+    if head.og_title:
+        return head.og_title
+    if head.title:
+        title = head.title
+        for separator in TITLE_SEPARATORS:
+            if separator in title:
+                title = title.rsplit(separator, 1)[0]
+                break
+        return normalize_space(title) or None
+    return None
+
+
+def _date(
+    story: LexborNode, body: LexborNode | None, profile: SiteProfile, fetched_at: datetime
+) -> tuple[str | None, str | None]:
+    """(published_text as shown, published_at ISO) from the date element or the story's text."""
+    tz = profile.timezone
+    for selector in profile.selector("date"):
+        for node in select_all(story, selector):
+            text = visible_text(node)
+            match = DATE_IN_TEXT.search(text)
+            shown = normalize_space(match.group(0)) if match else (text if 0 < len(text) <= 40 else None)
+            stamp = node.attributes.get("datetime")
+            moment = parse_iso(stamp, tz) if stamp and "T" in stamp else None
+            if moment is None and shown:
+                moment = parse_published(shown, fetched_at, tz)
+            if moment is not None:
+                return shown or stamp, to_iso(moment)
+    for piece in _text_nodes_outside(story, body):
+        match = DATE_IN_TEXT.search(piece)
+        if match:
+            shown = normalize_space(match.group(0))
+            moment = parse_published(shown, fetched_at, tz)
+            if moment is not None:
+                return shown, to_iso(moment)
+    return None, None
+
+
+def _text_nodes_outside(story: LexborNode, body: LexborNode | None) -> list[str]:
+    texts: list[str] = []
+    for node in story.iter(include_text=True):
+        if body is not None and node.mem_id == body.mem_id:
+            continue
+        if node.tag == "-text":
+            texts.append(node.text_content or "")
+        elif node.tag not in ("script", "style", "-comment"):
+            texts.append(" ".join(iter_text(node)))
+    return texts
+
+
+def _body_node(story: LexborNode, profile: SiteProfile) -> LexborNode:
+    return first_match(story, profile.selector("body")) or story
+
+
+def _image(story: LexborNode, head: HeadMeta, profile: SiteProfile, page_url: str) -> str | None:
+    node = first_match(story, profile.selector("image"))
+    src = node.attributes.get("src") or node.attributes.get("data-src") if node is not None else None
+    if src:
+        return urljoin(page_url, src.strip())
+    return head.og_image
+
+
+def _tags(story: LexborNode, profile: SiteProfile) -> tuple[str, ...]:
+    seen: dict[str, None] = {}
+    for selector in profile.selector("tags"):
+        for node in select_all(story, selector):
+            tag = visible_text(node)
+            if tag:
+                seen.setdefault(tag, None)
+        if seen:
+            break
+    return tuple(seen)
+
+
+def content_hash(headline: str | None, body: str | None) -> str:
+    """What decides whether an article changed: its headline and body, nothing else."""
+    digest = hashlib.sha256(f"{headline or ''}\n\n{body or ''}".encode())
+    return digest.hexdigest()
+
+
+def _fetched_moment(fetched_at: datetime | str | None, profile: SiteProfile) -> datetime:
+    if fetched_at is None:
+        return datetime.now(profile.timezone)
+    if isinstance(fetched_at, str):
+        moment = parse_iso(fetched_at, profile.timezone)
+        if moment is None:
+            raise ValueError(f"not an ISO 8601 timestamp: {fetched_at!r}")
+        return moment
+    if fetched_at.tzinfo is None:
+        return fetched_at.replace(tzinfo=profile.timezone)
+    return fetched_at.astimezone(profile.timezone)
+
+
+def extract_article(
+    html: str | bytes,
+    *,
+    url: str,
+    fetched_at: datetime | str | None = None,
+    profile: SiteProfile | None = None,
+    header_charset: str | None = None,
+) -> Article:
+    """The record of one article page.
+
+    Raises:
+        UnknownSiteError: no profile is given and none covers the URL's host.
+        ValueError: `fetched_at` is a string that is not ISO 8601.
+    """
+    profile = profile or profile_for_url(url)
+    fetched = _fetched_moment(fetched_at, profile)
+    if isinstance(html, bytes):
+        html = decode_body(html, header_charset, profile.fallback_charset)
+    warnings: list[str] = []
+    tree = LexborHTMLParser(html)
+    head = _guarded("head", warnings, HeadMeta(None, None, None, None, None), lambda: read_head(tree, url))
+    content, story = _story_nodes(tree, profile)
+    body_node = _guarded("body", warnings, None, lambda: _body_node(story, profile))
+
+    ref = parse_article_url(url, profile) or (
+        parse_article_url(head.canonical_url, profile) if head.canonical_url else None
+    )
+    headline = _guarded("headline", warnings, None, lambda: _headline(story, content, head, profile))
+    published_text, published_at = _guarded(
+        "published_at", warnings, (None, None), lambda: _date(story, body_node, profile, fetched)
+    )
+    photo_credit = _guarded(
+        "photo_credit", warnings, None, lambda: find_photo_credit(story, profile.selector("credit"))
+    )
+    paragraphs: list[str] = (
+        _guarded("body", warnings, [], lambda: body_paragraphs(body_node)) if body_node is not None else []
+    )
+    if headline and paragraphs and paragraphs[0] == headline:
+        paragraphs = paragraphs[1:]
+    body = "\n\n".join(paragraphs) or None
+    quotes: list[Quote] = _guarded("quotes", warnings, [], lambda: extract_quotes(paragraphs))
+    excluded = [story, *(n for s in CALENDAR_SELECTORS for n in select_all(tree.root or story, s))]
+    sidebar: list[SidebarItem] = _guarded(
+        "sidebar",
+        warnings,
+        [],
+        lambda: find_sidebar(
+            tree.body or story,
+            exclude=excluded,
+            selectors=profile.selector("sidebar"),
+            page_url=url,
+            fetched_at=fetched,
+            tz=profile.timezone,
+        ),
+    )
+    image_url = _guarded("image_url", warnings, None, lambda: _image(story, head, profile, url))
+    tags = _guarded("tags", warnings, (), lambda: _tags(story, profile))
+
+    for name, value in (
+        ("news_id", ref.news_id if ref else None),
+        ("category", ref.category if ref else None),
+        ("headline", headline),
+        ("published_at", published_at),
+        ("photo_credit", photo_credit),
+        ("body", body),
+    ):
+        if value is None:
+            warnings.append(f"{name}: not found on the page")
+    if story is content and content.tag == "body":
+        warnings.append("layout: no known article container; fields were searched in the whole page")
+
+    return Article(
+        url=url,
+        site=profile.name,
+        news_id=ref.news_id if ref else None,
+        category=ref.category if ref else None,
+        headline=headline,
+        published_text=published_text,
+        published_at=published_at,
+        photo_credit=photo_credit,
+        body=body,
+        quotes=tuple(quotes),
+        sidebar=tuple(sidebar),
+        fetched_at=to_iso(fetched),
+        canonical_url=head.canonical_url,
+        image_url=image_url,
+        tags=tags,
+        content_hash=content_hash(headline, body),
+        warnings=tuple(warnings),
+    )

@@ -1,0 +1,86 @@
+"""The photo credit: the source of the main image, without its label, as the reader sees it.
+
+Found by the profile's credit selectors first, then by the label words anywhere in the story
+(`Фото с сайта:`, `Фото:`, `Источник фото:`), which survive template changes better than class names.
+A domain shown in punycode is given in Unicode, as a reader would read it (`липецкаяобласть.рф`).
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+
+from selectolax.lexbor import LexborNode
+
+from scraper.extract.dom import select_all, visible_text
+
+CREDIT_LABEL = re.compile(
+    r"^\s*(?:фото\s+с\s+сайта|фото\s+предоставлено|источник\s+фото|фотография|фото)\s*(?::|—|–|-)\s*",
+    re.IGNORECASE,
+)
+# A credit in running text: "… встрече. Фото: пресс-служба …" (figcaptions).
+CREDIT_INSIDE = re.compile(
+    r"(?:^|[\s.;,(])(?:фото\s+с\s+сайта|фото\s+предоставлено|источник\s+фото|фото)\s*(?::|—|–)\s*(?P<source>.+)$",
+    re.IGNORECASE,
+)
+MAX_CREDIT_CHARS = 200
+_PUNY_LABEL = re.compile(r"\b(?:[a-z0-9-]+\.)*xn--[a-z0-9-]+(?:\.[a-z0-9-]+)*\b", re.IGNORECASE)
+
+
+def _unpunycode(text: str) -> str:
+    def decode(match: re.Match[str]) -> str:
+        try:
+            return match.group(0).encode("ascii").decode("idna")
+        except UnicodeError:
+            return match.group(0)
+
+    return _PUNY_LABEL.sub(decode, text)
+
+
+def _clean(source: str) -> str | None:
+    source = source.strip().rstrip(".").strip()
+    if not source or len(source) > MAX_CREDIT_CHARS:
+        return None
+    return _unpunycode(source)
+
+
+def credit_from_text(text: str, *, bare_allowed: bool) -> str | None:
+    """The source named by a credit line; a line without a label counts only where `bare_allowed`."""
+    labelled = CREDIT_LABEL.match(text)
+    if labelled:
+        return _clean(text[labelled.end() :])
+    inside = CREDIT_INSIDE.search(text)
+    if inside:
+        return _clean(inside.group("source"))
+    return _clean(text) if bare_allowed else None
+
+
+def find_photo_credit(story: LexborNode, selectors: Sequence[str]) -> str | None:
+    """The credit of the story's main image, or None when the page names no source."""
+    for selector in selectors:
+        for node in select_all(story, selector):
+            text = visible_text(node)
+            if not text:
+                continue
+            # A figcaption without a label is a caption, not a credit; a credit block may be bare.
+            credit = credit_from_text(text, bare_allowed=node.tag != "figcaption")
+            if credit:
+                return credit
+    return _credit_by_label(story)
+
+
+def _credit_by_label(story: LexborNode) -> str | None:
+    """Any short element of the story whose text starts with a credit label."""
+    for node in select_all(story, "div, p, span, small, em, i, figcaption, td, li"):
+        text = visible_text(node)
+        if not text or len(text) > MAX_CREDIT_CHARS + 20 or not CREDIT_LABEL.match(text):
+            continue
+        credit = credit_from_text(text, bare_allowed=False)
+        if credit:
+            return credit
+        following = node.next
+        while following is not None and following.tag == "-text" and not (following.text_content or "").strip():
+            following = following.next
+        if following is not None:
+            return _clean(visible_text(following) if following.tag != "-text" else following.text_content or "")
+    return None

@@ -1,0 +1,122 @@
+"""Small DOM helpers over selectolax's Lexbor tree, shared by the field extractors.
+
+Selectors come from the site profile and are tried in order; a selector the parser rejects is
+treated as matching nothing, so a bad profile entry degrades one field instead of failing a page.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable, Iterator
+
+from selectolax.lexbor import LexborNode
+
+from scraper.extract.text import normalize_space
+
+# Elements that never hold article text a reader reads as the story.
+NEVER_TEXT_TAGS = frozenset(
+    {
+        "script",
+        "style",
+        "noscript",
+        "template",
+        "iframe",
+        "form",
+        "button",
+        "input",
+        "select",
+        "textarea",
+        "svg",
+        "img",
+        "video",
+        "audio",
+        "object",
+        "embed",
+        "figcaption",
+        "nav",
+        "aside",
+        "header",
+        "footer",
+    }
+)
+# Class/id words of the blocks templates put beside the text: sharing, tags, credits, related news.
+NOISE_NAME = re.compile(
+    r"share|social|likes?\b|ya-share|related|relat|print|tags?\b|full-tags|credit|caption|banner|advert|"
+    r"\badv\b|comments?|rating|breadcrumb|pagination|navigation|\bmeta\b|read-?also|subscribe",
+    re.IGNORECASE,
+)
+
+
+def select_all(node: LexborNode, selector: str) -> list[LexborNode]:
+    try:
+        return list(node.css(selector))
+    except Exception:  # selectolax raises a bare exception class on a selector it cannot parse
+        return []
+
+
+def first_match(node: LexborNode, selectors: Iterable[str]) -> LexborNode | None:
+    """The first element matched by the first selector that matches anything."""
+    for selector in selectors:
+        found = select_all(node, selector)
+        if found:
+            return found[0]
+    return None
+
+
+def first_with_text(node: LexborNode, selectors: Iterable[str]) -> LexborNode | None:
+    """Like first_match, skipping matches whose visible text is empty."""
+    for selector in selectors:
+        for found in select_all(node, selector):
+            if visible_text(found):
+                return found
+    return None
+
+
+def visible_text(node: LexborNode) -> str:
+    """The node's text with scripts and styles left out, whitespace normalized."""
+    parts: list[str] = []
+    for piece in iter_text(node):
+        parts.append(piece)
+    return normalize_space("".join(parts))
+
+
+def iter_text(node: LexborNode) -> Iterator[str]:
+    """Text fragments under `node` in document order, skipping script-like elements."""
+    for child in node.iter(include_text=True):
+        tag = child.tag
+        if tag == "-text":
+            yield child.text_content or ""
+        elif tag == "br":
+            yield " "
+        elif tag in ("script", "style", "noscript", "template", "-comment"):
+            continue
+        else:
+            yield from iter_text(child)
+
+
+def class_and_id(node: LexborNode) -> str:
+    attrs = node.attributes
+    return f"{attrs.get('class') or ''} {attrs.get('id') or ''}"
+
+
+def is_noise_block(node: LexborNode) -> bool:
+    """A block that is never body text, judged by tag, class/id or hidden state."""
+    if node.tag in NEVER_TEXT_TAGS:
+        return True
+    names = class_and_id(node)
+    if names.strip() and NOISE_NAME.search(names):
+        return True
+    attrs = node.attributes
+    style = (attrs.get("style") or "").replace(" ", "").lower()
+    return "hidden" in attrs or "display:none" in style
+
+
+def is_inside(node: LexborNode, ancestor: LexborNode | None) -> bool:
+    if ancestor is None:
+        return False
+    current: LexborNode | None = node
+    while current is not None:
+        if current.mem_id == ancestor.mem_id:
+            return True
+        current = current.parent
+    return False

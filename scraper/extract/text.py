@@ -1,0 +1,19 @@
+"""Text normalization shared by every extractor: what a reader sees, as one clean string.
+
+Whitespace runs (no-break and thin spaces included) become one space, soft hyphens and zero-width
+characters disappear: pages are typed in a CMS editor and carry all of them invisibly.
+"""
+
+from __future__ import annotations
+
+import re
+
+_INVISIBLE = re.compile("[\u00ad\u200b\u200c\u200d\u2060\ufeff]")
+_SPACES = re.compile(r"[\s\u00a0\u2000-\u200a\u202f\u205f\u3000]+")
+
+
+def normalize_space(text: str | None) -> str:
+    """Collapse every whitespace run to one space, drop invisible characters, strip the ends."""
+    if not text:
+        return ""
+    return _SPACES.sub(" ", _INVISIBLE.sub("", text)).strip()

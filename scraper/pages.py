@@ -1,0 +1,62 @@
+"""Pages given on the command line: a saved file (with the address it was saved from) or a URL.
+
+A saved page knows its own address through `<link rel="canonical">` or `og:url`; `--url` wins over
+that, and a page with neither cannot be placed on a site, which is an input error, not a guess.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from pathlib import Path
+
+from scraper.errors import InputError
+
+_CANONICAL = re.compile(
+    rb"""<link[^>]+rel\s*=\s*["']?canonical["']?[^>]*href\s*=\s*["']([^"'>\s]+)|"""
+    rb"""<meta[^>]+property\s*=\s*["']og:url["'][^>]*content\s*=\s*["']([^"'>\s]+)""",
+    re.IGNORECASE,
+)
+_SNIFF_BYTES = 65536
+
+
+@dataclass(frozen=True, slots=True)
+class PageInput:
+    """A page's bytes with what is known about where and when it came from."""
+
+    body: bytes
+    url: str
+    fetched_at: str | None
+    charset: str | None = None
+
+
+def address_in_page(body: bytes) -> str | None:
+    """The absolute address a saved page declares for itself, if any."""
+    match = _CANONICAL.search(body[:_SNIFF_BYTES])
+    if not match:
+        return None
+    found = (match.group(1) or match.group(2)).decode("ascii", "replace")
+    return found if found.startswith(("http://", "https://")) else None
+
+
+def read_page_file(path: str, *, url: str | None, fetched_at: str | None) -> PageInput:
+    """A saved page; its address from `url` or from the page itself.
+
+    Raises:
+        InputError: the file is missing or unreadable, or nothing tells its address.
+    """
+    file = Path(path)
+    if not file.exists():
+        raise InputError(f"{path}: no such file")
+    if file.is_dir():
+        raise InputError(f"{path}: is a directory, not a page")
+    try:
+        body = file.read_bytes()
+    except OSError as exc:
+        raise InputError(f"{path}: cannot read: {exc.strerror or exc}") from exc
+    address = url or address_in_page(body)
+    if address is None:
+        raise InputError(f"{path}: the page does not say its address; pass --url URL")
+    if not address.startswith(("http://", "https://")):
+        raise InputError(f"--url {address!r}: not an http(s) URL")
+    return PageInput(body=body, url=address, fetched_at=fetched_at)
