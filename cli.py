@@ -9,7 +9,8 @@ import logging
 
 import typer
 
-from scraper.commands import extracting
+from scraper.commands import crawling, extracting
+from scraper.commands import research as research_commands
 
 app = typer.Typer(
     name="newsarchive",
@@ -33,6 +34,17 @@ def main(
 
 
 app.command("extract")(extracting.extract)
+app.command("ingest")(research_commands.ingest)
+app.command("search")(research_commands.search)
+app.command("show")(research_commands.show)
+app.command("quotes")(research_commands.quotes)
+app.command("export")(research_commands.export)
+app.command("stats")(research_commands.stats)
+app.command("browse")(research_commands.browse)
+app.command("crawl")(crawling.crawl)
+app.command("status")(crawling.status)
+app.command("demo")(crawling.demo)
+app.command("reextract")(crawling.reextract)
 
 
 if __name__ == "__main__":

@@ -5,6 +5,12 @@
      ├── InputError               a user-supplied input cannot be used (missing file, not HTML, bad option)
      │    └── UnknownSiteError    a URL that no site profile claims
      ├── FetchError               a URL could not be fetched (url, reason)
+     │    ├── OutOfScopeError        not the site's own host, not http(s), or a private address: never requested
+     │    ├── RobotsDisallowedError  robots.txt forbids it: never requested (the caller records it as skipped)
+     │    ├── TooLargeError          the body passed the size cap (compressed or decompressed)
+     │    ├── RedirectError          a redirect loop, too many redirects, or a redirect without a Location
+     │    ├── HTTPStatusError        an error status that survived the retries (5xx, 429) or is not retried (403…)
+     │    └── UnreachableError       timeouts, connection errors, truncated bodies, after the retries
      ├── ExtractError             a page could not be turned into a record at all (url)
      └── StoreError               the archive cannot be opened or written (path)
           ├── NotAnArchiveError   the file is not a SQLite database
@@ -40,6 +46,42 @@ class FetchError(ArchiverError):
         super().__init__(f"{url}: {reason}")
         self.url = url
         self.reason = reason
+
+    #: True when the URL was never requested because it must not be (the caller records "skipped");
+    #: False when a request was tried and failed (the caller records "failed" and retries on a later run).
+    skipped = False
+
+
+class OutOfScopeError(FetchError):
+    """The URL (or a redirect's target) is off-site, not http(s), or a private address not explicitly allowed."""
+
+    skipped = True
+
+
+class RobotsDisallowedError(FetchError):
+    """robots.txt forbids the URL for our user agent."""
+
+    skipped = True
+
+
+class TooLargeError(FetchError):
+    """The body is larger than the configured cap; reading stopped at the cap."""
+
+
+class RedirectError(FetchError):
+    """The redirect chain loops, is too long, or a redirect has no usable Location."""
+
+
+class HTTPStatusError(FetchError):
+    """The server answered with an error status (after the retries, for the retried ones)."""
+
+    def __init__(self, url: str, reason: str, status: int) -> None:
+        super().__init__(url, reason)
+        self.status = status
+
+
+class UnreachableError(FetchError):
+    """No complete response: timeout, refused or reset connection, truncated body (after the retries)."""
 
 
 class ExtractError(ArchiverError):

@@ -13,7 +13,7 @@ from tests.conftest import SEED_FETCHED_AT, SEED_PAGE, SEED_URL
 runner = CliRunner()
 
 
-def run(*args: str):  # noqa: ANN201 - click's Result
+def run(*args: str):
     return runner.invoke(app, ["extract", *args])
 
 

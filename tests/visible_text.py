@@ -11,10 +11,47 @@ import re
 from selectolax.lexbor import LexborHTMLParser, LexborNode
 
 BLOCK_TAGS = frozenset(
-    "address article aside blockquote dd div dl dt fieldset figcaption figure footer form h1 h2 h3 h4 h5 h6 "
-    "header hr li main nav ol p pre section table tbody thead tfoot tr ul caption".split()
+    [
+        "address",
+        "article",
+        "aside",
+        "blockquote",
+        "dd",
+        "div",
+        "dl",
+        "dt",
+        "fieldset",
+        "figcaption",
+        "figure",
+        "footer",
+        "form",
+        "h1",
+        "h2",
+        "h3",
+        "h4",
+        "h5",
+        "h6",
+        "header",
+        "hr",
+        "li",
+        "main",
+        "nav",
+        "ol",
+        "p",
+        "pre",
+        "section",
+        "table",
+        "tbody",
+        "thead",
+        "tfoot",
+        "tr",
+        "ul",
+        "caption",
+    ]
 )
-HIDDEN_TAGS = frozenset("head script style noscript template input select textarea button img svg iframe".split())
+HIDDEN_TAGS = frozenset(
+    ["head", "script", "style", "noscript", "template", "input", "select", "textarea", "button", "img", "svg", "iframe"]
+)
 _FOLD = re.compile(r"[ \t\r\n\f]+")
 
 

@@ -55,6 +55,15 @@ NOT_BODY_LINE = re.compile(
 )
 
 
+def _starts_as_furniture(block: LexborNode) -> bool:
+    """A short block whose first words mark it as template furniture (`Теги: …`, `Новость отредактировал …`)."""
+    text = block.text(deep=True)
+    return len(text) <= MAX_FURNITURE_CHARS and NOT_BODY_LINE.match(normalize_space(text[:120])) is not None
+
+
+MAX_FURNITURE_CHARS = 400
+
+
 class _ParagraphCollector:
     """Walks a container and cuts its text into paragraphs."""
 
@@ -85,7 +94,7 @@ class _ParagraphCollector:
                 continue
             elif tag == "br":
                 self.flush()
-            elif is_noise_block(child):
+            elif is_noise_block(child) or (tag in BLOCK_TAGS and _starts_as_furniture(child)):
                 continue
             elif tag == "tr":
                 self.flush()

@@ -42,7 +42,8 @@ NEVER_TEXT_TAGS = frozenset(
 # Class/id words of the blocks templates put beside the text: sharing, tags, credits, related news.
 NOISE_NAME = re.compile(
     r"share|social|likes?\b|ya-share|related|relat|print|tags?\b|full-tags|credit|caption|banner|advert|"
-    r"\badv\b|comments?|rating|breadcrumb|pagination|navigation|\bmeta\b|read-?also|subscribe",
+    r"\badv\b|comments?|rating|breadcrumb|pagination|navigation|\bmeta\b|read-?also|subscribe|edit-?date|"
+    r"editor|basetags|argback|mlink",
     re.IGNORECASE,
 )
 

@@ -1,0 +1,1 @@
+"""Benchmarks and generators that live beside the archive but are not part of the installed package."""

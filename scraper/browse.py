@@ -1,0 +1,76 @@
+"""Research stage, Datasette: the metadata and command line that open an archive in a browser.
+
+Datasette is an optional extra (`uv run --extra browse newsarchive browse`). The metadata comes from the
+schema's own descriptions (scraper.schema.TABLE_DOCS), sets facets on category and speaker, and points
+the `articles` table's search box at `articles_fts` (words as written; stems need `*_stem:` columns,
+see docs/archive.md).
+"""
+
+from __future__ import annotations
+
+import importlib.util
+import sys
+from pathlib import Path
+from typing import Any
+
+from scraper.schema import TABLE_DOCS
+
+DEFAULT_HOST = "127.0.0.1"
+DEFAULT_PORT = 8001
+INSTALL_HINT = "uv run --extra browse newsarchive browse"
+
+_HIDDEN = ("articles_fts_config", "articles_fts_data", "articles_fts_docsize", "articles_fts_idx")
+_TABLE_OPTIONS: dict[str, dict[str, Any]] = {
+    "articles": {
+        "fts_table": "articles_fts",
+        "fts_pk": "id",
+        "facets": ["category", "site"],
+        "sort_desc": "published_at",
+        "label_column": "headline",
+    },
+    "quotes": {"facets": ["speaker", "verb"]},
+    "tags": {"facets": ["tag"]},
+    "revisions": {"sort_desc": "first_seen_at"},
+    "frontier": {"facets": ["state", "kind"]},
+    "fetch_log": {"facets": ["outcome", "status"]},
+}
+
+
+def datasette_available() -> bool:
+    return importlib.util.find_spec("datasette") is not None
+
+
+def datasette_metadata(database_name: str) -> dict[str, Any]:
+    """Datasette metadata for an archive file whose stem is `database_name`."""
+    tables: dict[str, dict[str, Any]] = {}
+    for table, description in TABLE_DOCS.items():
+        tables[table] = {"description": description, **_TABLE_OPTIONS.get(table, {})}
+    for table in _HIDDEN:
+        tables[table] = {"hidden": True}
+    return {
+        "title": "newsarchive",
+        "description": "A deduplicated archive of news articles with their quotes, tags and earlier versions.",
+        "databases": {database_name: {"tables": tables}},
+    }
+
+
+def datasette_command(
+    db_path: Path, metadata_path: Path, *, host: str = DEFAULT_HOST, port: int = DEFAULT_PORT
+) -> list[str]:
+    """The `datasette serve` command line for an archive (run with this interpreter)."""
+    return [
+        sys.executable,
+        "-m",
+        "datasette",
+        "serve",
+        str(db_path),
+        "--metadata",
+        str(metadata_path),
+        "--host",
+        host,
+        "--port",
+        str(port),
+        "--setting",
+        "facet_time_limit_ms",
+        "1000",
+    ]

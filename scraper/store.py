@@ -1,0 +1,449 @@
+"""Store stage: the archive library. Takes `Article` records, keeps each article once, keeps its history.
+
+sqlite-utils is the model (library first, CLI second): `Archive.open()` hands out an object whose `db`
+is a `sqlite_utils.Database`, and every command goes through it.
+
+- Identity: (site, news_id) when the URL carries a news id, else the normalized canonical URL. The same
+  article reached through another host, the print version or a tracking parameter is one row; every URL
+  it was seen under goes to `article_urls`.
+- History: a record whose headline or body differ (`content_hash_of`) moves the old version to
+  `revisions`, replaces the row and bumps `version`; quotes, tags, sidebar and the search index follow
+  the current version. An unchanged record only moves `last_seen_at`.
+- Atomicity: each `upsert_article` is one `BEGIN IMMEDIATE` transaction (row, children, URLs, index), so
+  a writer killed mid-way leaves either the old or the new article, never half of one.
+
+Raises StoreError subclasses (see scraper.errors); sqlite3 errors are wrapped here, once.
+"""
+
+from __future__ import annotations
+
+import json
+import sqlite3
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any, Literal
+
+import sqlite_utils
+
+from scraper import fts
+from scraper.errors import ProfileError, StoreError, UnknownSiteError
+from scraper.extract import content_hash
+from scraper.models import Article, Quote, SidebarItem
+from scraper.schema import check_archive_file, configure_connection, migrate
+from scraper.sites import SiteProfile, get_profile, profile_for_url
+from scraper.urls import normalize_url, parse_article_url
+
+DEFAULT_ARCHIVE = Path("data/archive.db")
+Outcome = Literal["new", "updated", "unchanged"]
+_INSERT_REVISION = (
+    "INSERT INTO revisions (article_id, version, headline, body, content_hash, url, first_seen_at, last_seen_at) "
+    "VALUES (?, ?, ?, ?, ?, ?, ?, ?)"
+)
+
+
+@dataclass(frozen=True, slots=True)
+class UpsertResult:
+    """What storing one record did: `new` article, `updated` to a new version, or `unchanged`."""
+
+    article_id: int
+    outcome: Outcome
+    version: int
+
+
+@dataclass(frozen=True, slots=True)
+class ArchiveFields:
+    """The archive's own facts about an article, beside its record."""
+
+    article_id: int
+    first_seen_at: str
+    last_seen_at: str
+    last_changed_at: str
+    version: int
+
+
+@dataclass(frozen=True, slots=True)
+class StoredArticle:
+    """An article as the archive holds it: the current record plus the archive's fields."""
+
+    record: Article
+    archive: ArchiveFields
+
+    def to_dict(self) -> dict[str, Any]:
+        """The record in the `extract --json` format plus `first_seen_at`, `last_seen_at`, `version`."""
+        data = self.record.to_dict()
+        data["first_seen_at"] = self.archive.first_seen_at
+        data["last_seen_at"] = self.archive.last_seen_at
+        data["version"] = self.archive.version
+        return data
+
+
+def content_hash_of(headline: str | None, body: str | None) -> str:
+    """The version identity of an article: the extractor's hash over headline and body, nothing else."""
+    return content_hash(headline, body)
+
+
+def _profile(site: str) -> SiteProfile | None:
+    try:
+        return get_profile(site)
+    except ProfileError:
+        return None
+
+
+def article_key(article: Article) -> str:
+    """The dedup key: 'site/news_id', else 'url:' + the normalized canonical (or fetched) URL."""
+    if article.news_id:
+        return f"{article.site}/{article.news_id}"
+    return "url:" + normalize_url(article.canonical_url or article.url, _profile(article.site))
+
+
+def _seen_urls(article: Article) -> list[str]:
+    profile = _profile(article.site)
+    urls = [normalize_url(article.url, profile)]
+    if article.canonical_url:
+        canonical = normalize_url(article.canonical_url, profile)
+        if canonical not in urls:
+            urls.append(canonical)
+    return urls
+
+
+class Archive:
+    """An open archive file. Use `Archive.open(path)`; close it (or use it as a context manager)."""
+
+    def __init__(self, path: Path, conn: sqlite3.Connection) -> None:
+        self.path = path
+        self.conn = conn
+        self.db = sqlite_utils.Database(conn)
+
+    @classmethod
+    def open(cls, path: str | Path, *, create: bool = True) -> Archive:
+        """Open (and create or migrate) an archive.
+
+        Raises:
+            StoreError: no archive at `path` and `create` is False, or SQLite failed.
+            NotAnArchiveError, SchemaTooNewError: the file is left untouched.
+        """
+        path = Path(path)
+        state = check_archive_file(path)
+        if not state.exists and not create:
+            raise StoreError(f"{path}: no archive here (create one with `newsarchive ingest` or `newsarchive crawl`)")
+        if not state.exists:
+            path.parent.mkdir(parents=True, exist_ok=True)
+        try:
+            conn = sqlite3.connect(path, isolation_level=None, check_same_thread=False)
+        except sqlite3.Error as exc:
+            raise StoreError(f"{path}: cannot open: {exc}") from exc
+        try:
+            configure_connection(conn)
+            migrate(conn, state.version)
+            conn.create_function("fold", 1, _fold, deterministic=True)
+        except sqlite3.Error as exc:
+            conn.close()
+            raise StoreError(f"{path}: cannot open: {exc}") from exc
+        except StoreError:
+            conn.close()
+            raise
+        return cls(path, conn)
+
+    def close(self) -> None:
+        self.conn.close()
+
+    def __enter__(self) -> Archive:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    @contextmanager
+    def transaction(self) -> Iterator[sqlite3.Connection]:
+        """One write transaction (taken at once, so two writers queue instead of deadlocking)."""
+        try:
+            self.conn.execute("BEGIN IMMEDIATE")
+        except sqlite3.OperationalError as exc:
+            raise StoreError(f"{self.path}: cannot start a write: {exc}") from exc
+        try:
+            yield self.conn
+        except BaseException:
+            self.conn.execute("ROLLBACK")
+            raise
+        try:
+            self.conn.execute("COMMIT")
+        except sqlite3.Error as exc:
+            self.conn.execute("ROLLBACK")
+            raise StoreError(f"{self.path}: write failed: {exc}") from exc
+
+    # -- writing -------------------------------------------------------------------------------------
+
+    def upsert_article(self, article: Article, *, seen_at: str | None = None) -> UpsertResult:
+        """Store one record: a new article, a new version of a known one, or another sighting of it.
+
+        `seen_at` (ISO 8601) defaults to the record's `fetched_at`.
+        """
+        seen = seen_at or article.fetched_at
+        key = article_key(article)
+        urls = _seen_urls(article)
+        new_hash = content_hash_of(article.headline, article.body)
+        try:
+            with self.transaction() as conn:
+                row = self._find(conn, key, article, urls)
+                if row is None:
+                    result = self._insert(conn, article, key, new_hash, seen)
+                elif row["content_hash"] == new_hash:
+                    conn.execute(
+                        "UPDATE articles SET last_seen_at = max(last_seen_at, ?), "
+                        "first_seen_at = min(first_seen_at, ?) WHERE id = ?",
+                        (seen, seen, row["id"]),
+                    )
+                    result = UpsertResult(row["id"], "unchanged", row["version"])
+                elif seen < row["last_changed_at"]:
+                    result = self._add_past_version(conn, row, article, new_hash, seen)
+                else:
+                    result = self._replace(conn, row, article, new_hash, seen)
+                for url in urls:
+                    conn.execute(
+                        "INSERT INTO article_urls (url, article_id, first_seen_at, last_seen_at) VALUES (?, ?, ?, ?) "
+                        "ON CONFLICT (url) DO UPDATE SET first_seen_at = min(first_seen_at, excluded.first_seen_at), "
+                        "last_seen_at = max(last_seen_at, excluded.last_seen_at)",
+                        (url, result.article_id, seen, seen),
+                    )
+        except sqlite3.Error as exc:
+            raise StoreError(f"{self.path}: storing {article.url} failed: {exc}") from exc
+        return result
+
+    def _find(self, conn: sqlite3.Connection, key: str, article: Article, urls: list[str]) -> sqlite3.Row | None:
+        conn.row_factory = sqlite3.Row
+        try:
+            row = conn.execute("SELECT * FROM articles WHERE article_key = ?", (key,)).fetchone()
+            if row is None and not article.news_id:
+                for url in urls:
+                    row = conn.execute(
+                        "SELECT a.* FROM article_urls u JOIN articles a ON a.id = u.article_id "
+                        "WHERE u.url = ? AND a.news_id IS NULL AND a.site = ?",
+                        (url, article.site),
+                    ).fetchone()
+                    if row is not None:
+                        break
+            return row
+        finally:
+            conn.row_factory = None
+
+    def _insert(self, conn: sqlite3.Connection, article: Article, key: str, new_hash: str, seen: str) -> UpsertResult:
+        cursor = conn.execute(
+            "INSERT INTO articles (article_key, site, news_id, url, canonical_url, category, headline, published_at, "
+            "published_text, photo_credit, image_url, body, content_hash, fetched_at, warnings, first_seen_at, "
+            "last_seen_at, last_changed_at, version) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 1)",
+            (key, *self._record_columns(article, new_hash), seen, seen, seen),
+        )
+        article_id = int(cursor.lastrowid or 0)
+        self._write_children(conn, article_id, article)
+        fts.index_article(conn, article_id, article.headline, article.body, _quotes_text(article.quotes))
+        return UpsertResult(article_id, "new", 1)
+
+    @staticmethod
+    def _record_columns(article: Article, new_hash: str) -> tuple[Any, ...]:
+        return (
+            article.site,
+            article.news_id,
+            article.url,
+            article.canonical_url,
+            article.category,
+            article.headline,
+            article.published_at,
+            article.published_text,
+            article.photo_credit,
+            article.image_url,
+            article.body,
+            new_hash,
+            article.fetched_at,
+            json.dumps(list(article.warnings), ensure_ascii=False),
+        )
+
+    def _replace(
+        self, conn: sqlite3.Connection, row: sqlite3.Row, article: Article, new_hash: str, seen: str
+    ) -> UpsertResult:
+        article_id = row["id"]
+        old_quotes = [
+            r[0] for r in conn.execute("SELECT text FROM quotes WHERE article_id = ? ORDER BY position", (article_id,))
+        ]
+        fts.unindex_article(conn, article_id, row["headline"], row["body"], fts.join_quotes(old_quotes))
+        conn.execute(
+            _INSERT_REVISION,
+            (
+                article_id,
+                row["version"],
+                row["headline"],
+                row["body"],
+                row["content_hash"],
+                row["url"],
+                row["last_changed_at"],
+                row["last_seen_at"],
+            ),
+        )
+        version = row["version"] + 1
+        conn.execute(
+            "UPDATE articles SET site = ?, news_id = ?, url = ?, canonical_url = ?, category = ?, headline = ?, "
+            "published_at = ?, published_text = ?, photo_credit = ?, image_url = ?, body = ?, content_hash = ?, "
+            "fetched_at = ?, warnings = ?, last_seen_at = ?, last_changed_at = ?, version = ? WHERE id = ?",
+            (*self._record_columns(article, new_hash), seen, seen, version, article_id),
+        )
+        for table in ("quotes", "tags", "sidebar_links"):
+            conn.execute(f"DELETE FROM {table} WHERE article_id = ?", (article_id,))
+        self._write_children(conn, article_id, article)
+        fts.index_article(conn, article_id, article.headline, article.body, _quotes_text(article.quotes))
+        return UpsertResult(article_id, "updated", version)
+
+    def _add_past_version(
+        self, conn: sqlite3.Connection, row: sqlite3.Row, article: Article, new_hash: str, seen: str
+    ) -> UpsertResult:
+        """A page fetched before the current version appeared (a late ingest): history only."""
+        article_id = row["id"]
+        known = conn.execute(
+            "SELECT id FROM revisions WHERE article_id = ? AND content_hash = ?", (article_id, new_hash)
+        ).fetchone()
+        if known is not None:
+            conn.execute(
+                "UPDATE revisions SET first_seen_at = min(first_seen_at, ?), last_seen_at = max(last_seen_at, ?) "
+                "WHERE id = ?",
+                (seen, seen, known[0]),
+            )
+            conn.execute("UPDATE articles SET first_seen_at = min(first_seen_at, ?) WHERE id = ?", (seen, article_id))
+            return UpsertResult(article_id, "unchanged", row["version"])
+        conn.execute(
+            _INSERT_REVISION,
+            (article_id, -1, article.headline, article.body, new_hash, article.url, seen, seen),
+        )
+        # Number the versions again in the order they were first seen.
+        ids = [
+            r[0]
+            for r in conn.execute(
+                "SELECT id FROM revisions WHERE article_id = ? ORDER BY first_seen_at, id", (article_id,)
+            )
+        ]
+        conn.execute("UPDATE revisions SET version = -version - 1000000 WHERE article_id = ?", (article_id,))
+        for number, revision_id in enumerate(ids, start=1):
+            conn.execute("UPDATE revisions SET version = ? WHERE id = ?", (number, revision_id))
+        version = len(ids) + 1
+        conn.execute(
+            "UPDATE articles SET version = ?, first_seen_at = min(first_seen_at, ?) WHERE id = ?",
+            (version, seen, article_id),
+        )
+        return UpsertResult(article_id, "updated", version)
+
+    @staticmethod
+    def _write_children(conn: sqlite3.Connection, article_id: int, article: Article) -> None:
+        conn.executemany(
+            "INSERT INTO quotes (article_id, position, text, speaker, speaker_role, verb) VALUES (?, ?, ?, ?, ?, ?)",
+            [(article_id, i, q.text, q.speaker, q.speaker_role, q.verb) for i, q in enumerate(article.quotes)],
+        )
+        conn.executemany(
+            "INSERT INTO tags (article_id, position, tag) VALUES (?, ?, ?)",
+            [(article_id, i, tag) for i, tag in enumerate(article.tags)],
+        )
+        conn.executemany(
+            "INSERT INTO sidebar_links (article_id, position, title, url, time, published_at) "
+            "VALUES (?, ?, ?, ?, ?, ?)",
+            [(article_id, i, s.title, s.url, s.time, s.published_at) for i, s in enumerate(article.sidebar)],
+        )
+
+    def rebuild_search_index(self) -> int:
+        """Rebuild `articles_fts` from the articles (after a stemmer upgrade); return the article count."""
+        with self.transaction() as conn:
+            return fts.reindex_all(conn)
+
+    # -- reading -------------------------------------------------------------------------------------
+
+    def find_article_id(self, ref: str) -> int | None:
+        """The article an id, a news id or any URL it was seen under points at (None when unknown)."""
+        ref = ref.strip()
+        if ref.isdigit():
+            for sql in (
+                "SELECT id FROM articles WHERE id = ?",
+                "SELECT id FROM articles WHERE news_id = ? ORDER BY id",
+            ):
+                row = self.conn.execute(sql, (ref,)).fetchone()
+                if row is not None:
+                    return int(row[0])
+            return None
+        try:
+            profile: SiteProfile | None = profile_for_url(ref)
+        except (ProfileError, UnknownSiteError):
+            profile = None
+        row = self.conn.execute(
+            "SELECT article_id FROM article_urls WHERE url = ?", (normalize_url(ref, profile),)
+        ).fetchone()
+        if row is not None:
+            return int(row[0])
+        if profile is not None:
+            parsed = parse_article_url(ref, profile)
+            if parsed is not None:
+                row = self.conn.execute(
+                    "SELECT id FROM articles WHERE site = ? AND news_id = ?", (profile.name, parsed.news_id)
+                ).fetchone()
+                if row is not None:
+                    return int(row[0])
+        return None
+
+    def load_article(self, article_id: int) -> StoredArticle:
+        """The current record of an article with the archive's fields.
+
+        Raises:
+            StoreError: no article with this id.
+        """
+        self.conn.row_factory = sqlite3.Row
+        try:
+            row = self.conn.execute("SELECT * FROM articles WHERE id = ?", (article_id,)).fetchone()
+            if row is None:
+                raise StoreError(f"{self.path}: no article with id {article_id}")
+            quotes = tuple(
+                Quote(text=q["text"], speaker=q["speaker"], speaker_role=q["speaker_role"], verb=q["verb"])
+                for q in self.conn.execute("SELECT * FROM quotes WHERE article_id = ? ORDER BY position", (article_id,))
+            )
+            sidebar = tuple(
+                SidebarItem(title=s["title"], time=s["time"], published_at=s["published_at"], url=s["url"])
+                for s in self.conn.execute(
+                    "SELECT * FROM sidebar_links WHERE article_id = ? ORDER BY position", (article_id,)
+                )
+            )
+            tags = tuple(
+                t["tag"]
+                for t in self.conn.execute("SELECT tag FROM tags WHERE article_id = ? ORDER BY position", (article_id,))
+            )
+        finally:
+            self.conn.row_factory = None
+        record = Article(
+            url=row["url"],
+            site=row["site"],
+            news_id=row["news_id"],
+            category=row["category"],
+            headline=row["headline"],
+            published_text=row["published_text"],
+            published_at=row["published_at"],
+            photo_credit=row["photo_credit"],
+            body=row["body"],
+            quotes=quotes,
+            sidebar=sidebar,
+            fetched_at=row["fetched_at"],
+            canonical_url=row["canonical_url"],
+            image_url=row["image_url"],
+            tags=tags,
+            content_hash=row["content_hash"],
+            warnings=tuple(json.loads(row["warnings"])),
+        )
+        fields = ArchiveFields(
+            article_id=row["id"],
+            first_seen_at=row["first_seen_at"],
+            last_seen_at=row["last_seen_at"],
+            last_changed_at=row["last_changed_at"],
+            version=row["version"],
+        )
+        return StoredArticle(record=record, archive=fields)
+
+
+def _quotes_text(quotes: tuple[Quote, ...]) -> str | None:
+    return fts.join_quotes(q.text for q in quotes)
+
+
+def _fold(text: str | None) -> str | None:
+    """SQL function `fold(x)`: case-insensitive comparison for Cyrillic (SQLite's lower() is ASCII-only)."""
+    return None if text is None else text.casefold().replace("ё", "е")

@@ -1,0 +1,67 @@
+"""The run lock: exclusive, names its holder, and dies with its process (kill -9 included)."""
+
+from __future__ import annotations
+
+import os
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+
+from scraper.errors import ArchiveLockedError
+from scraper.lock import RunLock, lock_path_for
+
+HOLD = """
+import sys, time
+from pathlib import Path
+from scraper.lock import RunLock
+lock = RunLock(Path(sys.argv[1]))
+lock.acquire()
+print("held", flush=True)
+time.sleep(60)
+"""
+
+
+def test_second_holder_is_refused_and_first_release_frees_it(tmp_path: Path) -> None:
+    db = tmp_path / "archive.db"
+    with RunLock(db) as first:
+        assert first.held
+        assert lock_path_for(db).read_text() == f"{os.getpid()}\n"
+        with pytest.raises(ArchiveLockedError) as caught:
+            RunLock(db).acquire()
+        assert str(caught.value) == (
+            f"{db}: another run holds the archive's lock (pid {os.getpid()}); nothing was changed. "
+            "Wait for it to finish, or stop it."
+        )
+        # The refused attempt left the holder's PID in place.
+        assert lock_path_for(db).read_text() == f"{os.getpid()}\n"
+    with RunLock(db) as again:
+        assert again.held
+    assert not db.exists()
+
+
+def test_lock_of_a_killed_process_is_free(tmp_path: Path) -> None:
+    db = tmp_path / "archive.db"
+    holder = subprocess.Popen(
+        [sys.executable, "-c", HOLD, str(db)],
+        stdout=subprocess.PIPE,
+        text=True,
+        cwd=Path(__file__).resolve().parent.parent,
+    )
+    try:
+        assert holder.stdout is not None
+        assert holder.stdout.readline() == "held\n"
+        with pytest.raises(ArchiveLockedError, match=rf"\(pid {holder.pid}\)"):
+            RunLock(db).acquire()
+        os.kill(holder.pid, signal.SIGKILL)
+        holder.wait(timeout=10)
+    finally:
+        if holder.poll() is None:
+            holder.kill()
+            holder.wait()
+    deadline = time.monotonic() + 5
+    with RunLock(db) as lock:
+        assert lock.held and time.monotonic() < deadline

@@ -1,0 +1,395 @@
+"""The archive's commands on a fixture archive: exact stdout, exit codes, one-line errors."""
+
+from __future__ import annotations
+
+import hashlib
+import importlib.util
+import json
+import shutil
+import sqlite3
+from pathlib import Path
+
+import pytest
+from typer.testing import CliRunner
+
+from cli import app
+from scraper import browse as browsing
+from scraper.models import Article
+from scraper.research import archive_size
+from scraper.schema import SCHEMA_VERSION
+from scraper.store import Archive
+from tests.archive_records import build_fixture_archive
+from tests.conftest import MIRROR, SEED_PAGE, SEED_URL
+
+runner = CliRunner()
+PRINT_URL = (
+    "http://vybor-naroda.org/lentanovostey/print:page,1,"
+    "297434-lipeckaja-oblast-i-dnr-planirujut-zapustit-promyshlennuju-kooperaciju.html?utm_source=telegram"
+)
+ZOTOV_URL = "http://2018.vybor-naroda.org/politika/297501-mihail-zotov-kooperaciju-s-sosedjami-prodolzhim.html"
+ANSI_URL = "http://2018.vybor-naroda.org/lentanovostey/297510-golosovanie-projdet-tri-dnja.html"
+
+
+@pytest.fixture
+def db(tmp_path: Path) -> Path:
+    return build_fixture_archive(tmp_path / "archive.db")
+
+
+def run(*args: str):
+    return runner.invoke(app, list(args))
+
+
+def test_ingest_saved_pages_then_again(tmp_path: Path) -> None:
+    db = tmp_path / "new.db"
+    saved = tmp_path / "saved"
+    saved.mkdir()
+    page = saved / SEED_PAGE.name
+    shutil.copyfile(SEED_PAGE, page)
+    result = run("ingest", str(saved), "--fetched-at", "2026-03-05T17:00:00+03:00", "--db", str(db))
+    assert (result.exit_code, result.stderr) == (0, "")
+    assert (
+        result.stdout
+        == f"new       id 1     v1  {SEED_URL}\n1 page(s): 1 new, 0 updated, 0 unchanged, 0 skipped, 0 failed\n"
+    )
+    result = run("ingest", str(page), "--fetched-at", "2026-03-06T08:00:00+03:00", "--db", str(db), "--json")
+    assert result.exit_code == 0
+    assert json.loads(result.stdout) == {
+        "path": str(page),
+        "url": SEED_URL,
+        "id": 1,
+        "outcome": "unchanged",
+        "version": 1,
+    }
+    with Archive.open(db) as archive:
+        assert archive.conn.execute("SELECT news_id, first_seen_at, last_seen_at FROM articles").fetchall() == [
+            ("297434", "2026-03-05T17:00:00+03:00", "2026-03-06T08:00:00+03:00")
+        ]
+
+
+def test_ingest_a_file_that_is_not_a_page_fails_that_file_only(tmp_path: Path) -> None:
+    notes = tmp_path / "notes.html"
+    notes.write_text("just text", encoding="utf-8")
+    result = run("ingest", str(notes), "--url", SEED_URL, "--db", str(tmp_path / "a.db"))
+    assert result.exit_code == 1
+    assert result.stderr == f"error: {notes}: not an HTML page\n"
+    assert result.stdout == "1 page(s): 0 new, 0 updated, 0 unchanged, 0 skipped, 1 failed\n"
+
+
+def test_ingest_skips_pages_that_are_not_articles(tmp_path: Path) -> None:
+    listing = MIRROR / "vybory" / "index.html"
+    result = run(
+        "ingest", str(listing), "--url", "http://2018.vybor-naroda.org/vybory/", "--db", str(tmp_path / "a.db")
+    )
+    assert (result.exit_code, result.stderr) == (0, "")
+    assert result.stdout == (
+        "skipped   not an article page  http://2018.vybor-naroda.org/vybory/\n"
+        "1 page(s): 0 new, 0 updated, 0 unchanged, 1 skipped, 0 failed\n"
+    )
+
+
+def test_search_prints_ranked_hits_with_snippets(db: Path) -> None:
+    result = run("search", "кооперация", "--db", str(db))
+    assert result.exit_code == 0
+    assert result.stdout == (
+        "#2  2025-12-08  politika  Михаил Зотов: кооперацию с соседями продолжим\n"
+        "    Михаил Зотов подчеркнул: «[Кооперация] с соседними регионами останется приоритетом». "
+        "Депутаты поддержали планы по [кооперации].\n"
+        f"    {ZOTOV_URL}\n"
+        "#1  2025-12-07  lentanovostey  Липецкая область и ДНР запускают промышленную кооперацию\n"
+        "    …Ключевая тема переговоров – углубление промышленной [кооперации] и создание совместных производств. "
+        "Встреча стала логичным продолжением реализации договорённостей…\n"
+        f"    {PRINT_URL}\n"
+        "2 result(s)\n"
+    )
+
+
+def test_search_json_with_filters(db: Path) -> None:
+    result = run("search", "кооперацию", "--speaker", "ЗОТОВ", "--since", "2025-12-08", "--json", "--db", str(db))
+    assert result.exit_code == 0
+    assert json.loads(result.stdout) == [
+        {
+            "id": 2,
+            "news_id": "297501",
+            "published_at": "2025-12-08T10:05:00+03:00",
+            "category": "politika",
+            "headline": "Михаил Зотов: кооперацию с соседями продолжим",
+            "url": ZOTOV_URL,
+            "snippet": "Михаил Зотов подчеркнул: «[Кооперация] с соседними регионами останется приоритетом».\n\n"
+            "Депутаты поддержали планы по [кооперации].",
+            "rank": 1,
+        }
+    ]
+    assert (
+        json.loads(run("search", "кооперация", "--category", "lentanovostey", "--json", "--db", str(db)).stdout)[0][
+            "id"
+        ]
+        == 1
+    )
+    assert run("search", "кооперация", "--until", "2025-12-06", "--db", str(db)).stdout == "0 result(s)\n"
+
+
+def test_search_miss(db: Path) -> None:
+    result = run("search", "металлургия", "--db", str(db))
+    assert (result.exit_code, result.stdout) == (0, "0 result(s)\n")
+
+
+def test_search_sanitizes_page_text(db: Path) -> None:
+    result = run("search", "голосование", "--db", str(db))
+    assert result.stdout == (
+        "#3  2025-12-09  lentanovostey  Срочно: голосование пройдёт три дня\n"
+        "    Срочно: [голосование] пройдёт три дня\n"
+        f"    {ANSI_URL}\n"
+        "1 result(s)\n"
+    )
+
+
+@pytest.mark.parametrize(
+    ("query", "reason"),
+    [('"unclosed', "unterminated string"), ("AND OR", 'fts5: syntax error near "AND"')],
+    ids=["unclosed-quote", "bare-operators"],
+)
+def test_malformed_query_is_one_line(db: Path, query: str, reason: str) -> None:
+    result = run("search", query, "--db", str(db))
+    assert result.exit_code == 2
+    assert result.stdout == ""
+    assert result.stderr == (
+        f"error: malformed search query {query!r} ({reason}); quote phrases fully and put words around AND/OR/NOT\n"
+    )
+
+
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [
+        (("search", "x", "--since", "yesterday"), "--since 'yesterday' is not a date (use YYYY-MM-DD)"),
+        (("search", "x", "--limit", "0"), "--limit must be 1 or more, not 0"),
+        (("show", "999"), "no article '999' in {db} (give an id from `newsarchive search`, or a URL)"),
+        (("quotes", "--until", "2025-13-01"), "--until '2025-13-01' is not a date (use YYYY-MM-DD)"),
+    ],
+    ids=["bad-date", "bad-limit", "unknown-article", "bad-until"],
+)
+def test_bad_options_are_one_line(db: Path, args: tuple[str, ...], message: str) -> None:
+    result = run(*args, "--db", str(db))
+    assert (result.exit_code, result.stdout) == (2, "")
+    assert result.stderr == f"error: {message.format(db=db)}\n"
+
+
+def test_show_prints_the_whole_record_sanitized(db: Path) -> None:
+    result = run("show", ANSI_URL + "?utm_source=x", "--db", str(db))
+    assert result.exit_code == 0
+    assert result.stdout == (
+        "#3  Срочно: голосование пройдёт три дня\n"
+        "site:          vybor-naroda.org   news_id: 297510   category: lentanovostey\n"
+        "published:     2025-12-09T08:00:00+03:00   (shown as: 09 декабря 2025, 08:00)\n"
+        f"url:           {ANSI_URL}\n"
+        "canonical_url: -\n"
+        "photo_credit:  t.me/lipetsk_izbirkom\n"
+        "image_url:     -\n"
+        "tags:          -\n"
+        "version:       1   first seen 2025-12-09T09:00:00+03:00   last seen 2025-12-09T09:00:00+03:00"
+        "   changed 2025-12-09T09:00:00+03:00\n"
+        f"seen under:    {ANSI_URL}\n"
+        "\n"
+        "– Голосование пройдёт в течение трёх дней, – напомнили в облизбиркоме.\n"
+        "\n"
+        "quotes (1):\n"
+        "  1. в облизбиркоме (напомнили): «Голосование пройдёт в течение трёх дней»\n"
+        "revisions (0):\n"
+    )
+
+
+def test_show_lists_revisions_and_urls(db: Path) -> None:
+    result = run("show", "297434", "--db", str(db))
+    assert result.stdout.endswith(
+        "revisions (1):\n"
+        "  v1  seen 2026-03-05T17:00:00+03:00 .. 2026-03-05T17:00:00+03:00  "
+        "Липецкая область и ДНР планируют запустить промышленную кооперацию\n"
+    )
+    data = json.loads(run("show", "1", "--json", "--db", str(db)).stdout)
+    assert (data["id"], data["headline"], data["version"], data["last_changed_at"]) == (
+        1,
+        "Липецкая область и ДНР запускают промышленную кооперацию",
+        2,
+        "2026-03-06T09:00:00+03:00",
+    )
+    assert data["seen_urls"] == [SEED_URL, PRINT_URL.split("?")[0]]
+    assert [(r["version"], r["headline"]) for r in data["revisions"]] == [
+        (1, "Липецкая область и ДНР планируют запустить промышленную кооперацию")
+    ]
+
+
+def test_quotes_by_speaker(db: Path) -> None:
+    result = run("quotes", "--speaker", "зотов", "--db", str(db))
+    assert result.exit_code == 0
+    assert result.stdout == (
+        "published   speaker       role  verb        quote                                                     url\n"
+        "2025-12-08  Михаил Зотов  -     подчеркнул  «Кооперация с соседними регионами останется приоритетом»  "
+        f"{ZOTOV_URL}\n"
+        "1 quote(s)\n"
+    )
+
+
+def test_quotes_json_in_a_date_range(db: Path) -> None:
+    result = run("quotes", "--since", "2025-12-07", "--until", "2025-12-07", "--json", "--db", str(db))
+    assert [(q["speaker"], q["speaker_role"], q["verb"], q["url"]) for q in json.loads(result.stdout)] == [
+        ("Сергей Курбатов", None, "отметил", PRINT_URL),
+        ("Игорь Артамонов", "губернатор Липецкой области", "подчеркнул", PRINT_URL),
+    ]
+
+
+def test_export_jsonl_round_trips(db: Path) -> None:
+    result = run("export", "--db", str(db))
+    assert result.exit_code == 0
+    lines = [json.loads(line) for line in result.stdout.splitlines()]
+    assert [(d["news_id"], d["version"], d["first_seen_at"], d["last_seen_at"]) for d in lines] == [
+        ("297434", 2, "2026-03-05T17:00:00+03:00", "2026-03-06T09:00:00+03:00"),
+        ("297501", 1, "2025-12-08T12:00:00+03:00", "2025-12-08T12:00:00+03:00"),
+        ("297510", 1, "2025-12-09T09:00:00+03:00", "2025-12-09T09:00:00+03:00"),
+    ]
+    with Archive.open(db) as archive:
+        for article_id, data in enumerate(lines, start=1):
+            record = archive.load_article(article_id).record
+            assert list(data) == [*record.to_dict(), "first_seen_at", "last_seen_at", "version"]
+            assert Article.from_dict(data) == record
+            assert archive.upsert_article(Article.from_dict(data)).outcome == "unchanged"
+
+
+def test_export_csv_to_a_file_with_a_date_range(db: Path, tmp_path: Path) -> None:
+    out = tmp_path / "out.csv"
+    result = run(
+        "export",
+        "--format",
+        "csv",
+        "--since",
+        "2025-12-08",
+        "--until",
+        "2025-12-08",
+        "--out",
+        str(out),
+        "--db",
+        str(db),
+    )
+    assert (result.exit_code, result.stdout, result.stderr) == (0, "", f"exported 1 article(s) to {out}\n")
+    text = out.read_text(encoding="utf-8")
+    assert text.splitlines()[0] == (
+        "id,site,news_id,url,canonical_url,category,headline,published_at,published_text,photo_credit,image_url,"
+        "body,content_hash,fetched_at,first_seen_at,last_seen_at,last_changed_at,version,tags,quotes"
+    )
+    assert text.endswith(
+        ',2025-12-08T12:00:00+03:00,1,выборы; Липецкая область,"[{""text"": ""Кооперация с соседними регионами '
+        'останется приоритетом"", ""speaker"": ""Михаил Зотов"", ""speaker_role"": null, ""verb"": ""подчеркнул""}]"\n'
+    )
+
+
+def test_export_parquet(db: Path, tmp_path: Path) -> None:
+    out = tmp_path / "out.parquet"
+    result = run("export", "--format", "parquet", "--out", str(out), "--db", str(db))
+    if importlib.util.find_spec("pyarrow") is None:
+        assert (result.exit_code, result.stderr) == (
+            2,
+            "error: Parquet export needs the parquet extra: "
+            "uv run --extra parquet newsarchive export --format parquet\n",
+        )
+        assert not out.exists()
+    else:
+        import pyarrow.parquet as pq
+
+        assert result.exit_code == 0
+        assert pq.read_table(out).column("news_id").to_pylist() == ["297434", "297501", "297510"]
+    result = run("export", "--format", "parquet", "--db", str(db))
+    assert (result.exit_code, result.stderr) == (2, "error: --format parquet needs --out FILE\n")
+
+
+def test_stats(db: Path) -> None:
+    result = run("stats", "--db", str(db))
+    assert result.exit_code == 0
+    assert result.stdout == (
+        f"archive:    {db} ({archive_size(db)} bytes)\n"
+        "articles:   3 (1 earlier versions, 4 URLs)\n"
+        "quotes:     4\n"
+        "published:  2025-12-07 .. 2025-12-09\n"
+        "\n"
+        "day         articles\n"
+        "2025-12-09  1\n"
+        "2025-12-08  1\n"
+        "2025-12-07  1\n"
+        "\n"
+        "category       articles\n"
+        "lentanovostey  2\n"
+        "politika       1\n"
+        "\n"
+        "speaker          quotes\n"
+        "Игорь Артамонов  1\n"
+        "Михаил Зотов     1\n"
+        "Сергей Курбатов  1\n"
+        "в облизбиркоме   1\n"
+    )
+    data = json.loads(run("stats", "--json", "--db", str(db)).stdout)
+    assert data["per_category"] == [
+        {"category": "lentanovostey", "articles": 2},
+        {"category": "politika", "articles": 1},
+    ]
+
+
+def test_browse_dry_run_shows_metadata_and_command(db: Path) -> None:
+    result = run("browse", "--db", str(db), "--port", "8123", "--dry-run")
+    assert result.exit_code == 0
+    metadata_text, command = result.stdout.rsplit("}\n", 1)
+    metadata = json.loads(metadata_text + "}")
+    tables = metadata["databases"]["archive"]["tables"]
+    assert tables["articles"]["fts_table"] == "articles_fts"
+    assert tables["articles"]["facets"] == ["category", "site"]
+    assert tables["quotes"]["facets"] == ["speaker", "verb"]
+    assert tables["revisions"]["description"].startswith("Every earlier version of an article")
+    assert command == (" ".join(browsing.datasette_command(db, Path("METADATA.json"), port=8123)) + "\n")
+    assert command.split()[1:] == [
+        "-m",
+        "datasette",
+        "serve",
+        str(db),
+        "--metadata",
+        "METADATA.json",
+        "--host",
+        "127.0.0.1",
+        "--port",
+        "8123",
+        "--setting",
+        "facet_time_limit_ms",
+        "1000",
+    ]
+
+
+def test_browse_without_datasette_names_the_extra(db: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(browsing, "datasette_available", lambda: False)
+    result = run("browse", "--db", str(db))
+    assert (result.exit_code, result.stdout) == (2, "")
+    assert result.stderr == "error: Datasette is not installed; run: uv run --extra browse newsarchive browse\n"
+
+
+def digest(path: Path) -> str:
+    return hashlib.sha256(path.read_bytes()).hexdigest()
+
+
+@pytest.mark.parametrize("command", [("search", "x"), ("show", "1"), ("quotes",), ("export",), ("stats",), ("ingest",)])
+def test_not_an_archive_gets_exit_2_and_is_untouched(tmp_path: Path, command: tuple[str, ...]) -> None:
+    path = tmp_path / "notes.txt"
+    path.write_text("not a database\n", encoding="utf-8")
+    args = [*command, str(MIRROR)] if command == ("ingest",) else list(command)
+    result = run(*args, "--db", str(path))
+    assert (result.exit_code, result.stdout) == (2, "")
+    assert result.stderr == f"error: {path}: not a SQLite database (not an archive); nothing was changed\n"
+    assert path.read_text(encoding="utf-8") == "not a database\n"
+
+
+def test_newer_schema_gets_exit_2_and_is_untouched(db: Path) -> None:
+    conn = sqlite3.connect(db)
+    conn.execute("PRAGMA journal_mode = DELETE")
+    conn.execute(f"PRAGMA user_version = {SCHEMA_VERSION + 5}")
+    conn.close()
+    before = digest(db)
+    result = run("search", "кооперация", "--db", str(db))
+    assert (result.exit_code, result.stdout) == (2, "")
+    assert result.stderr == (
+        f"error: {db}: archive schema version {SCHEMA_VERSION + 5} is newer than this program's ({SCHEMA_VERSION}); "
+        "upgrade newsarchive\n"
+    )
+    assert digest(db) == before

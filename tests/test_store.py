@@ -1,0 +1,271 @@
+"""The archive library: schema, dedup, versions, atomic writes, refusing foreign or newer files."""
+
+from __future__ import annotations
+
+import dataclasses
+import hashlib
+import sqlite3
+from pathlib import Path
+
+import pytest
+
+from scraper.errors import NotAnArchiveError, SchemaTooNewError, StoreError
+from scraper.schema import APPLICATION_ID, SCHEMA_VERSION
+from scraper.store import Archive, UpsertResult
+from tests.archive_records import ANSI, SEED, SEED_EDITED, ZOTOV, build_fixture_archive, record
+
+SEED_URL = "http://2018.vybor-naroda.org/lentanovostey/297434-lipeckaja-oblast-i-dnr-planirujut-zapustit-promyshlennuju-kooperaciju.html"
+PRINT_URL = (
+    "http://vybor-naroda.org/lentanovostey/"
+    "print:page,1,297434-lipeckaja-oblast-i-dnr-planirujut-zapustit-promyshlennuju-kooperaciju.html"
+)
+
+
+@pytest.fixture
+def archive(tmp_path: Path):
+    with Archive.open(tmp_path / "archive.db") as opened:
+        yield opened
+
+
+def rows(archive: Archive, sql: str, *params: object) -> list[tuple]:
+    return archive.conn.execute(sql, params).fetchall()
+
+
+def test_new_archive_has_schema_wal_and_foreign_keys(archive: Archive) -> None:
+    assert set(archive.db.table_names()) >= {
+        "articles",
+        "article_urls",
+        "quotes",
+        "tags",
+        "sidebar_links",
+        "revisions",
+        "articles_fts",
+        "frontier",
+        "runs",
+        "fetch_log",
+    }
+    assert rows(archive, "PRAGMA journal_mode") == [("wal",)]
+    assert rows(archive, "PRAGMA foreign_keys") == [(1,)]
+    assert rows(archive, "PRAGMA user_version") == [(SCHEMA_VERSION,)]
+    assert rows(archive, "PRAGMA application_id") == [(APPLICATION_ID,)]
+    assert list(archive.db["frontier"].columns_dict) == [
+        "url",
+        "kind",
+        "state",
+        "attempts",
+        "next_try_at",
+        "last_error",
+        "discovered_at",
+        "updated_at",
+        "last_fetched_at",
+        "etag",
+        "last_modified",
+        "news_id",
+        "published_at",
+        "depth",
+        "priority",
+    ]
+    assert list(archive.db["runs"].columns_dict) == [
+        "id",
+        "started_at",
+        "finished_at",
+        "state",
+        "exit_code",
+        "pid",
+        "command",
+        "counts",
+    ]
+    assert list(archive.db["fetch_log"].columns_dict) == [
+        "id",
+        "run_id",
+        "url",
+        "kind",
+        "status",
+        "outcome",
+        "bytes",
+        "elapsed_ms",
+        "error",
+        "warc_file",
+        "warc_offset",
+        "warc_length",
+        "fetched_at",
+    ]
+    assert {i.name for i in archive.db["quotes"].indexes} >= {"quotes_speaker"}
+    assert {i.name for i in archive.db["articles"].indexes} >= {"articles_published_at", "articles_site_news_id"}
+    assert {i.name for i in archive.db["frontier"].indexes} >= {"frontier_state_next_try_at", "frontier_news_id"}
+    # The schema documents itself: comments survive in sqlite_master.
+    assert "-- one row per article" in archive.db["articles"].schema
+
+
+def test_new_article_is_stored_whole(archive: Archive) -> None:
+    seed = record(SEED)
+    assert archive.upsert_article(seed) == UpsertResult(1, "new", 1)
+    stored = archive.load_article(1)
+    assert stored.record == dataclasses.replace(seed, content_hash=stored.record.content_hash)
+    assert stored.record.content_hash == hashlib.sha256(f"{seed.headline}\n\n{seed.body}".encode()).hexdigest()
+    assert (stored.archive.first_seen_at, stored.archive.last_seen_at, stored.archive.version) == (
+        "2026-03-05T17:00:00+03:00",
+        "2026-03-05T17:00:00+03:00",
+        1,
+    )
+    assert rows(archive, "SELECT position, speaker, verb FROM quotes ORDER BY position") == [
+        (0, "Сергей Курбатов", "отметил"),
+        (1, "Игорь Артамонов", "подчеркнул"),
+    ]
+    assert rows(archive, "SELECT count(*), min(time), max(time) FROM sidebar_links") == [(28, "10:28", "23:00")]
+
+
+def test_seen_again_unchanged_only_moves_last_seen(archive: Archive) -> None:
+    seed = record(SEED)
+    archive.upsert_article(seed)
+    later = dataclasses.replace(seed, fetched_at="2026-03-07T08:00:00+03:00", sidebar=())
+    assert archive.upsert_article(later) == UpsertResult(1, "unchanged", 1)
+    assert rows(archive, "SELECT first_seen_at, last_seen_at, last_changed_at, version FROM articles") == [
+        ("2026-03-05T17:00:00+03:00", "2026-03-07T08:00:00+03:00", "2026-03-05T17:00:00+03:00", 1)
+    ]
+    assert rows(archive, "SELECT count(*) FROM sidebar_links") == [(28,)]
+    assert rows(archive, "SELECT count(*) FROM revisions") == [(0,)]
+
+
+def test_same_article_under_other_host_print_url_and_tracking_parameter_is_one_row(archive: Archive) -> None:
+    seed = record(SEED)
+    archive.upsert_article(seed)
+    for url in (
+        SEED_URL.replace("2018.", "2020-2022."),
+        PRINT_URL,
+        SEED_URL + "?utm_source=telegram&utm_medium=social#comments",
+    ):
+        assert archive.upsert_article(dataclasses.replace(seed, url=url)).outcome == "unchanged"
+    assert rows(archive, "SELECT count(*) FROM articles") == [(1,)]
+    assert [u for (u,) in rows(archive, "SELECT url FROM article_urls ORDER BY url")] == [
+        SEED_URL,
+        SEED_URL.replace("2018.", "2020-2022."),
+        PRINT_URL,
+    ]
+
+
+def test_article_without_news_id_is_keyed_by_canonical_url(archive: Archive) -> None:
+    page = dataclasses.replace(
+        record(ZOTOV),
+        news_id=None,
+        url="http://vybor-naroda.org/about.html?utm_source=x",
+        canonical_url="http://vybor-naroda.org/about.html",
+    )
+    assert archive.upsert_article(page).outcome == "new"
+    again = dataclasses.replace(page, url="http://VYBOR-NARODA.org/about.html#top", canonical_url=None)
+    assert archive.upsert_article(again) == UpsertResult(1, "unchanged", 1)
+    assert rows(archive, "SELECT article_key FROM articles") == [("url:http://vybor-naroda.org/about.html",)]
+
+
+def test_edited_article_makes_one_revision_and_children_follow(archive: Archive) -> None:
+    archive.upsert_article(record(SEED))
+    edited = record(SEED_EDITED)
+    assert archive.upsert_article(edited) == UpsertResult(1, "updated", 2)
+    assert archive.upsert_article(edited) == UpsertResult(1, "unchanged", 2)
+    assert rows(archive, "SELECT version, headline, url, first_seen_at, last_seen_at FROM revisions") == [
+        (
+            1,
+            "Липецкая область и ДНР планируют запустить промышленную кооперацию",
+            SEED_URL,
+            "2026-03-05T17:00:00+03:00",
+            "2026-03-05T17:00:00+03:00",
+        )
+    ]
+    assert rows(archive, "SELECT headline, version, first_seen_at, last_changed_at FROM articles") == [
+        (
+            "Липецкая область и ДНР запускают промышленную кооперацию",
+            2,
+            "2026-03-05T17:00:00+03:00",
+            "2026-03-06T09:00:00+03:00",
+        )
+    ]
+    assert rows(archive, "SELECT count(*) FROM sidebar_links") == [(2,)]
+    assert rows(archive, "SELECT count(*) FROM quotes") == [(2,)]
+
+
+def test_late_older_version_goes_to_history_not_over_the_current_one(archive: Archive) -> None:
+    archive.upsert_article(record(SEED_EDITED))
+    assert archive.upsert_article(record(SEED)) == UpsertResult(1, "updated", 2)
+    assert rows(archive, "SELECT headline FROM articles") == [(record(SEED_EDITED).headline,)]
+    assert rows(archive, "SELECT version, headline FROM revisions") == [(1, record(SEED).headline)]
+    assert rows(archive, "SELECT first_seen_at FROM articles") == [("2026-03-05T17:00:00+03:00",)]
+
+
+def test_a_failed_write_leaves_nothing_behind(archive: Archive) -> None:
+    broken = dataclasses.replace(record(ZOTOV), quotes=(record(SEED).quotes[0], None))  # type: ignore[arg-type]
+    with pytest.raises(AttributeError):
+        archive.upsert_article(broken)
+    for table in ("articles", "quotes", "tags", "article_urls", "articles_fts_docsize"):
+        assert rows(archive, f"SELECT count(*) FROM {table}") == [(0,)], table
+
+
+def test_find_article_by_id_news_id_and_any_url(tmp_path: Path) -> None:
+    with Archive.open(build_fixture_archive(tmp_path / "a.db")) as archive:
+        assert [archive.find_article_id(ref) for ref in ("1", "297501", PRINT_URL, SEED_URL + "#x", "999", "x")] == [
+            1,
+            2,
+            1,
+            1,
+            None,
+            None,
+        ]
+        assert archive.load_article(3).record.headline == record(ANSI).headline
+
+
+def file_digest(path: Path) -> str:
+    return hashlib.sha256(path.read_bytes()).hexdigest()
+
+
+def test_not_a_sqlite_file_is_refused_and_untouched(tmp_path: Path) -> None:
+    path = tmp_path / "notes.db"
+    path.write_text("these are my notes\n", encoding="utf-8")
+    with pytest.raises(NotAnArchiveError, match="not a SQLite database"):
+        Archive.open(path)
+    assert path.read_text(encoding="utf-8") == "these are my notes\n"
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["notes.db"]
+
+
+def test_someone_elses_sqlite_database_is_refused_and_untouched(tmp_path: Path) -> None:
+    path = tmp_path / "other.db"
+    conn = sqlite3.connect(path)
+    conn.execute("CREATE TABLE t (x)")
+    conn.commit()
+    conn.close()
+    before = file_digest(path)
+    with pytest.raises(NotAnArchiveError, match="not a newsarchive archive"):
+        Archive.open(path)
+    assert file_digest(path) == before
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["other.db"]
+
+
+def test_newer_schema_is_refused_and_untouched(tmp_path: Path) -> None:
+    path = build_fixture_archive(tmp_path / "a.db")
+    conn = sqlite3.connect(path)
+    conn.execute(f"PRAGMA user_version = {SCHEMA_VERSION + 1}")
+    conn.execute("PRAGMA journal_mode = DELETE")
+    conn.close()
+    before = file_digest(path)
+    with pytest.raises(SchemaTooNewError, match=f"schema version {SCHEMA_VERSION + 1} is newer"):
+        Archive.open(path)
+    assert file_digest(path) == before
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["a.db"]
+
+
+def test_missing_archive_is_not_created_for_reading(tmp_path: Path) -> None:
+    with pytest.raises(StoreError, match="no archive here"):
+        Archive.open(tmp_path / "missing.db", create=False)
+    assert list(tmp_path.iterdir()) == []
+
+
+def test_empty_file_becomes_an_archive(tmp_path: Path) -> None:
+    path = tmp_path / "empty.db"
+    path.touch()
+    with Archive.open(path) as archive:
+        assert rows(archive, "PRAGMA user_version") == [(SCHEMA_VERSION,)]
+
+
+def test_reopening_does_not_migrate_again(tmp_path: Path) -> None:
+    path = build_fixture_archive(tmp_path / "a.db")
+    with Archive.open(path) as archive:
+        assert rows(archive, "SELECT count(*) FROM articles") == [(3,)]
+        assert rows(archive, "PRAGMA user_version") == [(SCHEMA_VERSION,)]
