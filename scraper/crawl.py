@@ -488,7 +488,7 @@ class _Crawl:
         listing = discover.parse_listing(text, url=base, profile=self.profile)
         unseen = 0
         for url in listing.article_urls:
-            if self._enqueue_article(url, depth=entry.depth + 1):
+            if self._enqueue_article(url, depth=entry.depth + 1) or self._waiting(url):
                 unseen += 1
         for url in discover.find_article_links(text, base_url=base, profile=self.profile):
             self._enqueue_article(url, depth=entry.depth + 1)
@@ -550,6 +550,12 @@ class _Crawl:
                 self._enqueue_article(site_url, depth=entry.depth + 1, refresh_before=changed)
             elif self.profile.urls.listing.match(urlsplit(site_url).path):
                 self.frontier.enqueue(site_url, "listing", depth=entry.depth + 1, refresh_before=self.run_started)
+
+    def _waiting(self, url: str) -> bool:
+        """True for an article known but not fetched yet (found on another page a moment ago)."""
+        site_url = self.addresses.to_site(url)
+        known = self.frontier.get(site_url) if site_url else None
+        return known is not None and known.state in ("pending", "in_flight")
 
     def _enqueue_article(
         self,

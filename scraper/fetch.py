@@ -353,7 +353,7 @@ class Fetcher:
         except UnreachableError as exc:
             raise _Transient(exc) from exc
         settings = self.settings
-        phase = "connecting"
+        phase = "waiting for the response"
         async with self._slots.get(self._host_key(url)).turn():
             try:
                 async with asyncio.timeout(settings.attempt_timeout):

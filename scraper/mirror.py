@@ -401,6 +401,7 @@ class MirrorServer:
         self._bombs: dict[int, bytes] = {}
         self._stopping = threading.Event()
         self._httpd: _MirrorHTTPServer | None = None
+        self._port: int | None = None
         self._thread: threading.Thread | None = None
 
     # lifecycle
@@ -410,6 +411,7 @@ class MirrorServer:
             raise RuntimeError("mirror server already started")
         self._stopping.clear()
         self._httpd = _MirrorHTTPServer(self._address, self)
+        self._port = int(self._httpd.server_address[1])
         self._thread = threading.Thread(
             target=self._httpd.serve_forever, args=(_POLL_INTERVAL,), name="mirror-server", daemon=True
         )
@@ -437,9 +439,10 @@ class MirrorServer:
 
     @property
     def port(self) -> int:
-        if self._httpd is None:
+        """The bound port (still known after stop(), for messages that name it)."""
+        if self._port is None:
             raise RuntimeError("mirror server not started")
-        return int(self._httpd.server_address[1])
+        return self._port
 
     @property
     def base_url(self) -> str:

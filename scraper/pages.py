@@ -1,16 +1,20 @@
 """Pages given on the command line: a saved file (with the address it was saved from) or a URL.
 
-A saved page knows its own address through `<link rel="canonical">` or `og:url`; `--url` wins over
+A URL is fetched once with the crawler's fetcher (scope, robots, size cap, charset rules), without
+touching any archive. A saved page knows its own address through `<link rel="canonical">` or `og:url`; `--url` wins over
 that, and a page with neither cannot be placed on a site, which is an input error, not a guess.
 """
 
 from __future__ import annotations
 
+import asyncio
 import re
 from dataclasses import dataclass
 from pathlib import Path
 
 from scraper.errors import InputError
+from scraper.fetch import Fetcher, FetchSettings
+from scraper.sites import SiteProfile, profile_for_url
 
 _CANONICAL = re.compile(
     rb"""<link[^>]+rel\s*=\s*["']?canonical["']?[^>]*href\s*=\s*["']([^"'>\s]+)|"""
@@ -60,3 +64,29 @@ def read_page_file(path: str, *, url: str | None, fetched_at: str | None) -> Pag
     if not address.startswith(("http://", "https://")):
         raise InputError(f"--url {address!r}: not an http(s) URL")
     return PageInput(body=body, url=address, fetched_at=fetched_at)
+
+
+def is_url(item: str) -> bool:
+    return item.startswith(("http://", "https://"))
+
+
+async def _fetch(url: str, profile: SiteProfile) -> PageInput:
+    async with Fetcher(FetchSettings.for_site(profile, base_url=url, delay=0.0)) as fetcher:
+        result = await fetcher.fetch(url)
+    if result.status != 200:
+        raise InputError(f"{url}: the server answered HTTP {result.status}")
+    return PageInput(body=result.body, url=result.final_url, fetched_at=result.fetched_at, charset=result.charset)
+
+
+def fetch_page_url(url: str, *, profile: SiteProfile | None = None, fetched_at: str | None = None) -> PageInput:
+    """One page fetched from the site it belongs to; `fetched_at` overrides the fetch time.
+
+    With `profile` given, the URL's host is taken as that site's (a mirror on another host).
+
+    Raises:
+        UnknownSiteError: no site profile covers the URL.
+        FetchError: the page could not be fetched (its reason is the message).
+        InputError: the server answered with a status other than 200.
+    """
+    page = asyncio.run(_fetch(url, profile or profile_for_url(url)))
+    return page if fetched_at is None else PageInput(page.body, page.url, fetched_at, page.charset)

@@ -71,3 +71,28 @@ def test_more_urls_than_files() -> None:
     result = run(str(SEED_PAGE), "--url", SEED_URL, "--url", SEED_URL)
     assert result.exit_code == 2
     assert result.stderr == "error: --url given 2 times for 1 file input(s)\n"
+
+
+def test_extract_fetches_a_url_from_the_mirror() -> None:
+    from scraper.mirror import MirrorServer
+    from tests.conftest import FIXTURES, load_json
+
+    expected = load_json(FIXTURES / "portal" / "seed-article.expected.json")
+    with MirrorServer() as server:
+        base = server.base_url
+        page_url = base + SEED_URL.removeprefix("http://2018.vybor-naroda.org")
+        result = run(page_url, "--site", "vybor_naroda", "--fetched-at", SEED_FETCHED_AT, "--json")
+        missing = run(base + "/lentanovostey/1-net-takoj.html", "--site", "vybor_naroda")
+        unknown = run(page_url)
+    assert result.exit_code == 0, result.stderr
+    record = json.loads(result.stdout)
+    assert record["url"] == page_url
+    assert record["canonical_url"] == page_url
+    for key in ("news_id", "headline", "published_at", "photo_credit", "body", "quotes", "fetched_at"):
+        assert record[key] == expected[key], key
+    assert [item["title"] for item in record["sidebar"]] == [item["title"] for item in expected["sidebar"]]
+    assert (missing.exit_code, missing.stderr) == (
+        2,
+        f"error: {base}/lentanovostey/1-net-takoj.html: the server answered HTTP 404\n",
+    )
+    assert (unknown.exit_code, unknown.stderr) == (2, "error: unknown site: no profile covers host '127.0.0.1'\n")

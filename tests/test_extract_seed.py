@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from pathlib import Path
 
 import pytest
 from typer.testing import CliRunner
@@ -59,3 +60,34 @@ def test_extract_command_prints_the_seed_record() -> None:
         else:
             assert record[key] == value, key
     assert list(record)[: len(EXPECTED_SEED)] == list(EXPECTED_SEED)
+
+
+def test_extract_command_summary() -> None:
+    result = CliRunner().invoke(app, ["extract", str(SEED_PAGE), "--fetched-at", SEED_FETCHED_AT])
+    assert result.exit_code == 0
+    assert result.stdout == (
+        "Липецкая область и ДНР планируют запустить промышленную кооперацию\n"
+        f"  url:          {SEED_URL}\n"
+        "  site:         vybor-naroda.org   news_id: 297434   category: lentanovostey\n"
+        "  published:    2025-12-07T16:16:00+03:00   (shown as: 07 декабря 2025, 16:16)\n"
+        "  photo credit: липецкаяобласть.рф\n"
+        "  body:         7 paragraphs, 2073 characters\n"
+        "  quotes:       2\n"
+        "    «В нашем регионе за годы кропотливой работы создана колоссальная, отла…» — Сергей Курбатов (отметил)\n"
+        "    «Мы видим огромный потенциал в сотрудничестве с Донецкой Народной Респ…» — "
+        "губернатор Липецкой области Игорь Артамонов (подчеркнул)\n"
+        "  sidebar:      28 items\n"
+        "  tags:         -\n"
+        "  warnings:     none\n"
+    )
+
+
+def test_summary_sanitizes_terminal_escapes(tmp_path: Path) -> None:
+    html = SEED_PAGE.read_text(encoding="utf-8").replace(
+        "<h1 class=\"full-title\">", "<h1 class=\"full-title\">\x1b[2J\x1b]0;pwned\x07\x07"
+    )
+    page = tmp_path / "escape-test.html"
+    page.write_text(html, encoding="utf-8")
+    result = CliRunner().invoke(app, ["extract", str(page), "--fetched-at", SEED_FETCHED_AT])
+    assert result.exit_code == 0
+    assert result.stdout.splitlines()[0] == "Липецкая область и ДНР планируют запустить промышленную кооперацию"

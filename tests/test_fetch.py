@@ -292,7 +292,7 @@ def test_persistent_reset_is_unreachable(server: MirrorServer) -> None:
     assert len(server.requests_for("/p1.html")) == 2
 
 
-@pytest.mark.parametrize(("after_headers", "phase"), [(False, "connecting"), (True, "reading the body")])
+@pytest.mark.parametrize(("after_headers", "phase"), [(False, "waiting for the response"), (True, "reading the body")])
 def test_hanging_response_times_out(server: MirrorServer, after_headers: bool, phase: str) -> None:
     server.set_fault("/p1.html", Hang(30, after_headers=after_headers))
     started = time.monotonic()

@@ -170,12 +170,17 @@ def write_listing(
     articles: Sequence[ArticleInfo],
     calendar: str,
     written: list[Path],
+    per_page: int = PER_PAGE,
 ) -> None:
-    """Write `path` (e.g. '/politika/') and its pages; an empty listing is one page without stories."""
+    """Write `path` (e.g. '/politika/') and its pages; an empty listing is one page without stories.
+
+    `per_page` stays at the fixtures' small PER_PAGE (so a few articles make several pages); the scale
+    mirror passes a realistic one.
+    """
     base = f"{HOME}{path}"
-    total = max(1, -(-len(articles) // PER_PAGE))
+    total = max(1, -(-len(articles) // per_page))
     for number in range(1, total + 1):
-        chunk = articles[(number - 1) * PER_PAGE : number * PER_PAGE]
+        chunk = articles[(number - 1) * per_page : number * per_page]
         main = MARKER + "\n".join(short_story(a) for a in chunk) + navigation(base, number, total)
         text = portal_template.page(
             title=title if number == 1 else f"{title} » Страница {number}",

@@ -16,8 +16,8 @@ from scraper.exitcodes import ExitCode
 from scraper.extract import extract_article, looks_like_html
 from scraper.extract.dates import parse_iso
 from scraper.models import Article
-from scraper.pages import read_page_file
-from scraper.sites import default_profile
+from scraper.pages import fetch_page_url, is_url, read_page_file
+from scraper.sites import default_profile, get_profile
 
 
 def _summary(article: Article) -> str:
@@ -52,27 +52,38 @@ def extract(
         None, "--fetched-at", help="When the page was fetched (ISO 8601); resolves 'Сегодня' and sidebar times."
     ),
     as_json: bool = typer.Option(False, "--json", help="One JSON record per input (JSON Lines) on stdout."),
+    site: str | None = typer.Option(
+        None, "--site", help="Site profile to use whatever the host (e.g. vybor_naroda for a mirror)."
+    ),
 ) -> None:
     """Extract article records from saved pages or URLs."""
     urls = list(url or [])
-    file_inputs = [item for item in inputs if not item.startswith(("http://", "https://"))]
+    file_inputs = [item for item in inputs if not is_url(item)]
     if len(urls) > len(file_inputs):
         fail(f"--url given {len(urls)} times for {len(file_inputs)} file input(s)")
     if fetched_at is not None and parse_iso(fetched_at, default_profile().timezone) is None:
         fail(f"--fetched-at: not an ISO 8601 timestamp: {fetched_at!r}")
+    with user_errors():
+        profile = get_profile(site) if site else None
     failed = False
     url_for_file = iter(urls)
     for item in inputs:
-        given_url = None if item.startswith(("http://", "https://")) else next(url_for_file, None)
+        given_url = None if is_url(item) else next(url_for_file, None)
         try:
             with user_errors():
-                if item.startswith(("http://", "https://")):
-                    raise InputError(f"{item}: fetching a URL needs the fetch stage")
-                page = read_page_file(item, url=given_url, fetched_at=fetched_at)
+                page = (
+                    fetch_page_url(item, profile=profile, fetched_at=fetched_at)
+                    if is_url(item)
+                    else read_page_file(item, url=given_url, fetched_at=fetched_at)
+                )
                 if not looks_like_html(page.body):
                     raise InputError(f"{item}: not an HTML page")
                 article = extract_article(
-                    page.body, url=page.url, fetched_at=page.fetched_at, header_charset=page.charset
+                    page.body,
+                    url=page.url,
+                    fetched_at=page.fetched_at,
+                    profile=profile,
+                    header_charset=page.charset,
                 )
                 typer.echo(json.dumps(article.to_dict(), ensure_ascii=False) if as_json else _summary(article))
         except typer.Exit as exit_:

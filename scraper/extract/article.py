@@ -24,7 +24,14 @@ from scraper.encoding import decode_body
 from scraper.extract.body import body_paragraphs
 from scraper.extract.credits import find_photo_credit
 from scraper.extract.dates import DATE_IN_TEXT, parse_iso, parse_published, to_iso
-from scraper.extract.dom import first_match, first_with_text, iter_text, select_all, visible_text
+from scraper.extract.dom import (
+    first_match,
+    first_with_text,
+    is_noise_block,
+    iter_text,
+    select_all,
+    visible_text,
+)
 from scraper.extract.meta import HeadMeta, read_head
 from scraper.extract.quotes import extract_quotes
 from scraper.extract.sidebar import find_sidebar
@@ -39,6 +46,8 @@ T = TypeVar("T")
 # Templates wrap the calendar and forms in the sidebar; they are never sidebar items either.
 CALENDAR_SELECTORS = ("#calendar-layer", "table.calendar", "#calendar")
 TITLE_SEPARATORS = (" » ", " &raquo; ", " | ", " — ")
+# Less paragraph text than this is not taken for an article's text block.
+MIN_BODY_CHARS = 200
 
 
 def _guarded(field: str, warnings: list[str], default: T, func: Callable[[], T]) -> T:
@@ -116,7 +125,27 @@ def _text_nodes_outside(story: LexborNode, body: LexborNode | None) -> list[str]
 
 
 def _body_node(story: LexborNode, profile: SiteProfile) -> LexborNode:
-    return first_match(story, profile.selector("body")) or story
+    """The text container: the profile's selectors, else the block holding the most paragraph text."""
+    return first_match(story, profile.selector("body")) or _densest_paragraph_block(story) or story
+
+
+def _densest_paragraph_block(story: LexborNode) -> LexborNode | None:
+    """On an unknown template, the element whose own <p> children carry the most text."""
+    best: LexborNode | None = None
+    best_chars = 0
+    for node in select_all(story, "div, section, article, td, main"):
+        if is_noise_block(node):
+            continue
+        chars = sum(len(child.text(deep=True)) for child in node.iter() if child.tag == "p")
+        if chars > best_chars:
+            best, best_chars = node, chars
+    return best if best_chars >= MIN_BODY_CHARS else None
+
+
+def _drop_furniture(paragraphs: list[str], *shown: str | None) -> list[str]:
+    """Without lines that repeat the headline, the date or the credit (unknown templates' text blocks)."""
+    furniture = {text for text in shown if text}
+    return [p for p in paragraphs if p not in furniture]
 
 
 def _image(story: LexborNode, head: HeadMeta, profile: SiteProfile, page_url: str) -> str | None:
@@ -195,8 +224,7 @@ def extract_article(
     paragraphs: list[str] = (
         _guarded("body", warnings, [], lambda: body_paragraphs(body_node)) if body_node is not None else []
     )
-    if headline and paragraphs and paragraphs[0] == headline:
-        paragraphs = paragraphs[1:]
+    paragraphs = _drop_furniture(paragraphs, headline, published_text, photo_credit)
     body = "\n\n".join(paragraphs) or None
     quotes: list[Quote] = _guarded("quotes", warnings, [], lambda: extract_quotes(paragraphs))
     excluded = [story, *(n for s in CALENDAR_SELECTORS for n in select_all(tree.root or story, s))]
