@@ -47,7 +47,7 @@ from scraper import discover
 from scraper.errors import ExtractError, FetchError, InputError, RedirectError, TooLargeError
 from scraper.exitcodes import ExitCode
 from scraper.fetch import Fetcher, FetchResult, FetchSettings
-from scraper.frontier import Frontier, FrontierEntry, Kind, to_timestamp
+from scraper.frontier import Frontier, FrontierEntry, to_timestamp
 from scraper.ingest import ingest_page
 from scraper.lock import RunLock
 from scraper.sites import SiteProfile
@@ -631,4 +631,4 @@ def _lastmod(value: str | None) -> datetime | None:
     return moment if moment.tzinfo else moment.replace(tzinfo=UTC)
 
 
-__all__ = ["Addresses", "CrawlOptions", "CrawlReport", "CrawlStats", "Kind", "run_crawl"]
+__all__ = ["Addresses", "CrawlOptions", "CrawlReport", "CrawlStats", "run_crawl"]

@@ -22,7 +22,9 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from typer.testing import CliRunner
 
+from cli import app
 from scraper.extract import extract_article
 from scraper.mirror import SITE_URL_PATTERN, GzipBomb, Hang, MirrorServer, Oversize, Redirect, Reset, Status, Truncate
 from scraper.store import Archive
@@ -340,7 +342,7 @@ def test_kill_9_then_resume_ends_like_an_uninterrupted_crawl(
 
 def test_second_crawl_while_one_runs_exits_3_and_touches_nothing(tmp_path: Path) -> None:
     db = tmp_path / "archive.db"
-    with MirrorServer(MIRROR, faults={"/robots.txt": [Hang(3)]}) as running:
+    with MirrorServer(MIRROR, faults={"/robots.txt": [Hang(2)]}) as running:
         first = subprocess.Popen(
             [sys.executable, str(CLI), *crawl_args(running, db, "--timeout", "10")],
             cwd=tmp_path,
@@ -411,6 +413,27 @@ def test_demo_crawls_the_bundled_mirror(tmp_path: Path) -> None:
     ids=["until-alone", "since-and-full", "bad-date", "bad-log-format"],
 )
 def test_usage_errors_exit_2_and_touch_nothing(tmp_path: Path, args: list[str], message: str) -> None:
-    result = cli("crawl", "--db", str(tmp_path / "archive.db"), *args, cwd=tmp_path)
-    assert (result.returncode, result.stdout, result.stderr) == (2, "", message + "\n")
+    result = CliRunner().invoke(app, ["crawl", "--db", str(tmp_path / "archive.db"), *args])
+    assert (result.exit_code, result.stdout, result.stderr) == (2, "", message + "\n")
     assert list(tmp_path.iterdir()) == []
+
+
+def test_sigint_finishes_writes_marks_the_run_interrupted_and_exits_130(tmp_path: Path) -> None:
+    db = tmp_path / "archive.db"
+    with MirrorServer(MIRROR) as running:
+        process = subprocess.Popen(
+            [sys.executable, str(CLI), *crawl_args(running, db, "--concurrency", "1")],
+            cwd=tmp_path,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+            text=True,
+        )
+        deadline = time.monotonic() + 30
+        while len(running.requests) < 5 and process.poll() is None and time.monotonic() < deadline:
+            time.sleep(0.002)
+        process.send_signal(signal.SIGINT)
+        out, err = process.communicate(timeout=30)
+    assert (process.returncode, err) == (130, "")
+    assert out.startswith("run 1 interrupted: fetched ")
+    assert query(db, "SELECT state, exit_code FROM runs") == [("interrupted", 130)]
+    assert query(db, "SELECT count(*) FROM frontier WHERE state = 'in_flight'") == [(0,)]

@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 import hashlib
-import importlib.util
 import json
 import shutil
 import sqlite3
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -18,7 +19,7 @@ from scraper.models import Article
 from scraper.research import archive_size
 from scraper.schema import SCHEMA_VERSION
 from scraper.store import Archive
-from tests.archive_records import build_fixture_archive
+from tests.archive_records import ANSI, SEED_EDITED, ZOTOV, build_fixture_archive, record
 from tests.conftest import MIRROR, SEED_PAGE, SEED_URL
 
 runner = CliRunner()
@@ -28,6 +29,8 @@ PRINT_URL = (
 )
 ZOTOV_URL = "http://2018.vybor-naroda.org/politika/297501-mihail-zotov-kooperaciju-s-sosedjami-prodolzhim.html"
 ANSI_URL = "http://2018.vybor-naroda.org/lentanovostey/297510-golosovanie-projdet-tri-dnja.html"
+ROOT = Path(__file__).resolve().parents[1]
+BASE_URL = "http://2018.vybor-naroda.org"
 
 
 @pytest.fixture
@@ -49,7 +52,7 @@ def test_ingest_saved_pages_then_again(tmp_path: Path) -> None:
     assert (result.exit_code, result.stderr) == (0, "")
     assert (
         result.stdout
-        == f"new       id 1     v1  {SEED_URL}\n1 page(s): 1 new, 0 updated, 0 unchanged, 0 skipped, 0 failed\n"
+        == f"new       id 1     v1  {SEED_URL}\n1 file(s): 1 new, 0 updated, 0 unchanged, 0 skipped, 0 failed\n"
     )
     result = run("ingest", str(page), "--fetched-at", "2026-03-06T08:00:00+03:00", "--db", str(db), "--json")
     assert result.exit_code == 0
@@ -72,7 +75,7 @@ def test_ingest_a_file_that_is_not_a_page_fails_that_file_only(tmp_path: Path) -
     result = run("ingest", str(notes), "--url", SEED_URL, "--db", str(tmp_path / "a.db"))
     assert result.exit_code == 1
     assert result.stderr == f"error: {notes}: not an HTML page\n"
-    assert result.stdout == "1 page(s): 0 new, 0 updated, 0 unchanged, 0 skipped, 1 failed\n"
+    assert result.stdout == "1 file(s): 0 new, 0 updated, 0 unchanged, 0 skipped, 1 failed\n"
 
 
 def test_ingest_skips_pages_that_are_not_articles(tmp_path: Path) -> None:
@@ -83,8 +86,97 @@ def test_ingest_skips_pages_that_are_not_articles(tmp_path: Path) -> None:
     assert (result.exit_code, result.stderr) == (0, "")
     assert result.stdout == (
         "skipped   not an article page  http://2018.vybor-naroda.org/vybory/\n"
-        "1 page(s): 0 new, 0 updated, 0 unchanged, 1 skipped, 0 failed\n"
+        "1 file(s): 0 new, 0 updated, 0 unchanged, 1 skipped, 0 failed\n"
     )
+
+
+MIRROR_NEWS_IDS = [
+    "290218",
+    "290605",
+    "291190",
+    "292045",
+    "293215",
+    "293905",
+    "294500",
+    "295100",
+    "295812",
+    "296402",
+    "296725",
+    "296920",
+    "296985",
+    "297434",
+]
+
+
+def test_ingest_the_mirror_with_a_base_url_then_again(tmp_path: Path) -> None:
+    db = tmp_path / "mirror.db"
+    result = run(
+        "ingest", str(MIRROR), "--base-url", BASE_URL, "--fetched-at", "2026-03-05T17:00:00+03:00", "--db", str(db)
+    )
+    assert (result.exit_code, result.stderr) == (0, "")
+    lines = result.stdout.splitlines()
+    assert lines[-1] == "47 file(s): 14 new, 0 updated, 1 unchanged, 32 skipped, 0 failed"
+    for name in ("robots.txt", "rss.xml", "sitemap.xml", "uploads/sitemap.xml", "politika/", "page/2/", "2025/08/18/"):
+        assert f"skipped   not an article page  {BASE_URL}/{name}" in lines
+    # the DLE 10 page without a canonical link, and the DLE print page (the same article as its page)
+    assert (
+        f"new       id 10    v1  {BASE_URL}/politika/"
+        "290218-deputaty-oblsoveta-obsudili-popravki-v-regionalnyj-bjudzhet.html" in lines
+    )
+    assert lines[-2] == (
+        f"unchanged id 14    v1  {BASE_URL}/vybory/print:page,1,"
+        "295812-oblizbirkom-nachal-obuchenie-chlenov-uchastkovyh-komissij-k-vyboram-2026-goda.html"
+    )
+    with Archive.open(db) as archive:
+        assert [r[0] for r in archive.conn.execute("SELECT news_id FROM articles ORDER BY news_id")] == MIRROR_NEWS_IDS
+        # 15 article pages plus the 2017 canonical address that 291190 gives for itself
+        assert archive.conn.execute("SELECT count(*) FROM article_urls").fetchone()[0] == 16
+    result = run(
+        "ingest",
+        str(MIRROR),
+        "--base-url",
+        BASE_URL + "/",
+        "--fetched-at",
+        "2026-03-06T09:00:00+03:00",
+        "--db",
+        str(db),
+    )
+    assert (result.exit_code, result.stderr) == (0, "")
+    assert result.stdout.splitlines()[-1] == "47 file(s): 0 new, 0 updated, 15 unchanged, 32 skipped, 0 failed"
+    assert sorted(line.split()[0] for line in result.stdout.splitlines()[:-1]) == ["skipped"] * 32 + ["unchanged"] * 15
+    with Archive.open(db) as archive:
+        assert archive.conn.execute("SELECT DISTINCT version, last_seen_at FROM articles").fetchall() == [
+            (1, "2026-03-06T09:00:00+03:00")
+        ]
+
+
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [
+        (
+            (str(SEED_PAGE), "--base-url", BASE_URL),
+            f"{SEED_PAGE}: --base-url places the files of a folder; give the folder, or --url",
+        ),
+        (
+            (str(MIRROR), "--base-url", "http://example.com"),
+            "--base-url 'http://example.com': unknown site: no profile covers host 'example.com'",
+        ),
+        (
+            (str(MIRROR), "--base-url", "2018.vybor-naroda.org"),
+            "--base-url '2018.vybor-naroda.org': give the site's address, e.g. http://2018.vybor-naroda.org",
+        ),
+        (
+            (str(MIRROR), "--base-url", BASE_URL, "--url", SEED_URL),
+            "give --url (one per file) or --base-url (for folders), not both",
+        ),
+    ],
+    ids=["a-file", "unknown-site", "not-a-url", "with-url"],
+)
+def test_ingest_base_url_errors_are_one_line(tmp_path: Path, args: tuple[str, ...], message: str) -> None:
+    db = tmp_path / "a.db"
+    result = run("ingest", *args, "--db", str(db))
+    assert (result.exit_code, result.stdout, result.stderr) == (2, "", f"error: {message}\n")
+    assert not db.exists()
 
 
 def test_search_prints_ranked_hits_with_snippets(db: Path) -> None:
@@ -281,22 +373,67 @@ def test_export_csv_to_a_file_with_a_date_range(db: Path, tmp_path: Path) -> Non
 
 
 def test_export_parquet(db: Path, tmp_path: Path) -> None:
+    import pyarrow.parquet as pq
+
     out = tmp_path / "out.parquet"
     result = run("export", "--format", "parquet", "--out", str(out), "--db", str(db))
-    if importlib.util.find_spec("pyarrow") is None:
-        assert (result.exit_code, result.stderr) == (
+    assert (result.exit_code, result.stdout, result.stderr) == (0, "", f"exported 3 article(s) to {out}\n")
+    table = pq.read_table(out)
+    # what the archive adds to each fixture record: content hash, first and last sighting, version
+    archived = [
+        (
+            "00b5e166d0439367755d374f0d0d7fdecb128de915bf4113327763f07d87ec51",
+            "2026-03-05T17:00:00+03:00",
+            "2026-03-06T09:00:00+03:00",
             2,
-            "error: Parquet export needs the parquet extra: "
-            "uv run --extra parquet newsarchive export --format parquet\n",
-        )
-        assert not out.exists()
-    else:
-        import pyarrow.parquet as pq
-
-        assert result.exit_code == 0
-        assert pq.read_table(out).column("news_id").to_pylist() == ["297434", "297501", "297510"]
+        ),
+        (
+            "301bfbc2ec21880c5aaa24e55f7b174dd43c7e57905fe5b84bbdc2159eab0c76",
+            "2025-12-08T12:00:00+03:00",
+            "2025-12-08T12:00:00+03:00",
+            1,
+        ),
+        (
+            "9d3fd64f8e3a345a87f11800500fc71e151538313699ac5023baaa945064ee38",
+            "2025-12-09T09:00:00+03:00",
+            "2025-12-09T09:00:00+03:00",
+            1,
+        ),
+    ]
+    expected = [
+        {
+            **record(name).to_dict(),
+            "content_hash": sha,
+            "first_seen_at": first,
+            "last_seen_at": last,
+            "version": version,
+        }
+        for name, (sha, first, last, version) in zip((SEED_EDITED, ZOTOV, ANSI), archived, strict=True)
+    ]
+    assert table.column_names == [*record(ZOTOV).to_dict(), "first_seen_at", "last_seen_at", "version"]
+    assert table.to_pylist() == expected
+    assert [q["speaker"] for q in table.column("quotes").to_pylist()[0]] == ["Сергей Курбатов", "Игорь Артамонов"]
+    assert str(table.schema.field("version").type) == "int64"
     result = run("export", "--format", "parquet", "--db", str(db))
     assert (result.exit_code, result.stderr) == (2, "error: --format parquet needs --out FILE\n")
+
+
+def run_without(module: str, *args: str) -> subprocess.CompletedProcess[str]:
+    """The CLI in a process where `module` cannot be imported (as if its extra were not installed)."""
+    preamble = f"import sys; sys.modules[{module!r}] = None; from cli import app; app(prog_name='newsarchive')"
+    return subprocess.run(
+        [sys.executable, "-c", preamble, *args], cwd=ROOT, capture_output=True, text=True, timeout=60, check=False
+    )
+
+
+def test_export_parquet_without_pyarrow_names_the_extra(db: Path, tmp_path: Path) -> None:
+    out = tmp_path / "out.parquet"
+    result = run_without("pyarrow", "export", "--format", "parquet", "--out", str(out), "--db", str(db))
+    assert (result.returncode, result.stdout) == (2, "")
+    assert result.stderr == (
+        "error: Parquet export needs the parquet extra: uv run --extra parquet newsarchive export --format parquet\n"
+    )
+    assert not out.exists()
 
 
 def test_stats(db: Path) -> None:
@@ -340,6 +477,7 @@ def test_browse_dry_run_shows_metadata_and_command(db: Path) -> None:
     assert tables["articles"]["facets"] == ["category", "site"]
     assert tables["quotes"]["facets"] == ["speaker", "verb"]
     assert tables["revisions"]["description"].startswith("Every earlier version of an article")
+    assert list(metadata["databases"]["archive"]["queries"]) == ["search"]
     assert command == (" ".join(browsing.datasette_command(db, Path("METADATA.json"), port=8123)) + "\n")
     assert command.split()[1:] == [
         "-m",
@@ -348,6 +486,8 @@ def test_browse_dry_run_shows_metadata_and_command(db: Path) -> None:
         str(db),
         "--metadata",
         "METADATA.json",
+        "--plugins-dir",
+        str(ROOT / "scraper" / "datasette_plugins"),
         "--host",
         "127.0.0.1",
         "--port",
@@ -358,10 +498,9 @@ def test_browse_dry_run_shows_metadata_and_command(db: Path) -> None:
     ]
 
 
-def test_browse_without_datasette_names_the_extra(db: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr(browsing, "datasette_available", lambda: False)
-    result = run("browse", "--db", str(db))
-    assert (result.exit_code, result.stdout) == (2, "")
+def test_browse_without_datasette_names_the_extra(db: Path) -> None:
+    result = run_without("datasette", "browse", "--db", str(db), "--port", "8123")
+    assert (result.returncode, result.stdout) == (2, "")
     assert result.stderr == "error: Datasette is not installed; run: uv run --extra browse newsarchive browse\n"
 
 

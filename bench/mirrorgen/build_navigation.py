@@ -171,11 +171,12 @@ def write_listing(
     calendar: str,
     written: list[Path],
     per_page: int = PER_PAGE,
+    sidebar: str | None = None,
 ) -> None:
     """Write `path` (e.g. '/politika/') and its pages; an empty listing is one page without stories.
 
     `per_page` stays at the fixtures' small PER_PAGE (so a few articles make several pages); the scale
-    mirror passes a realistic one.
+    mirror passes a realistic one, and its own feed as `sidebar` (None: the seed's feed).
     """
     base = f"{HOME}{path}"
     total = max(1, -(-len(articles) // per_page))
@@ -188,6 +189,7 @@ def write_listing(
             canonical=page_url(base, number),
             description=title,
             calendar=calendar,
+            sidebar=sidebar,
         )
         target = root / path.strip("/") / ("" if number == 1 else f"page/{number}") / "index.html"
         target.parent.mkdir(parents=True, exist_ok=True)

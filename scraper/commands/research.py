@@ -8,6 +8,7 @@ Each takes `--db PATH` (default data/archive.db); the read commands print a read
 from __future__ import annotations
 
 import json
+import signal
 import subprocess
 import sys
 import tempfile
@@ -26,7 +27,7 @@ from scraper.errors import InputError
 from scraper.exitcodes import ExitCode
 from scraper.extract import looks_like_html
 from scraper.extract.dates import parse_iso
-from scraper.ingest import file_fetched_at, ingest_page, is_article_page, saved_pages
+from scraper.ingest import file_fetched_at, ingest_page, is_article_page, saved_files
 from scraper.pages import read_page_file
 from scraper.sites import default_profile
 from scraper.store import DEFAULT_ARCHIVE, Archive
@@ -62,6 +63,12 @@ def _echo_json(data: Any) -> None:
 def ingest(
     paths: list[Path] = typer.Argument(..., metavar="PATH...", help="Saved pages, or folders of them (*.html)."),
     url: list[str] = typer.Option(None, "--url", help="The address a page was saved from (once per file, in order)."),
+    base_url: str | None = typer.Option(
+        None,
+        "--base-url",
+        help="The address the folders mirror: a file's address is URL + its path in the folder "
+        "(every file is read; feeds, listings, robots.txt are skipped).",
+    ),
     fetched_at: str | None = typer.Option(
         None, "--fetched-at", help="When the pages were fetched (ISO 8601); default: each file's modification time."
     ),
@@ -72,26 +79,32 @@ def ingest(
     with user_errors():
         if fetched_at is not None and parse_iso(fetched_at, default_profile().timezone) is None:
             raise InputError(f"--fetched-at: not an ISO 8601 timestamp: {fetched_at!r}")
-        files = list(saved_pages(paths))
         urls = list(url or [])
+        if urls and base_url is not None:
+            raise InputError("give --url (one per file) or --base-url (for folders), not both")
+        files = list(saved_files(paths, base_url=base_url))
         if urls and len(urls) != len(files):
             raise InputError(f"--url given {len(urls)} times for {len(files)} page file(s)")
         counts = {"new": 0, "updated": 0, "unchanged": 0, "skipped": 0, "failed": 0}
+
+        def skip(address: str) -> None:
+            counts["skipped"] += 1
+            if not as_json:
+                typer.echo(f"skipped   not an article page  {clean(address)}")
+
         with Archive.open(db) as archive:
-            for index, file in enumerate(files):
+            for index, saved in enumerate(files):
+                file, known_url = saved.path, urls[index] if urls else saved.url
                 try:
                     with user_errors():
-                        page = read_page_file(
-                            str(file),
-                            url=urls[index] if urls else None,
-                            fetched_at=fetched_at or file_fetched_at(file),
-                        )
+                        if known_url is not None and not is_article_page(known_url):
+                            skip(known_url)  # a feed, listing or robots.txt: not even read
+                            continue
+                        page = read_page_file(str(file), url=known_url, fetched_at=fetched_at or file_fetched_at(file))
                         if not looks_like_html(page.body):
                             raise InputError(f"{file}: not an HTML page")
                         if not is_article_page(page.url):
-                            counts["skipped"] += 1
-                            if not as_json:
-                                typer.echo(f"skipped   not an article page  {clean(page.url)}")
+                            skip(page.url)
                             continue
                         result = ingest_page(
                             archive, page.body, url=page.url, fetched_at=page.fetched_at, header_charset=page.charset
@@ -108,7 +121,7 @@ def ingest(
                     typer.echo(f"{result.outcome:<9} id {result.article_id:<5} v{result.version}  {clean(page.url)}")
         if not as_json:
             summary = ", ".join(f"{n} {name}" for name, n in counts.items())
-            typer.echo(f"{len(files)} page(s): {summary}")
+            typer.echo(f"{len(files)} file(s): {summary}")
     if counts["failed"]:
         raise typer.Exit(int(ExitCode.PAGES_FAILED))
 
@@ -286,9 +299,27 @@ def browse(
         metadata_path = Path(tmp) / "metadata.json"
         metadata_path.write_text(json.dumps(metadata, ensure_ascii=False, indent=2), encoding="utf-8")
         typer.echo(f"Serving {db} at http://{host}:{port}/ (Ctrl-C to stop)")
-        try:
-            code = subprocess.call(browsing.datasette_command(db, metadata_path, host=host, port=port))
-        except KeyboardInterrupt:
-            code = 0
+        code = _serve(browsing.datasette_command(db, metadata_path, host=host, port=port))
     if code:
         raise typer.Exit(int(ExitCode.USAGE))
+
+
+def _serve(command: list[str]) -> int:
+    """Run Datasette until it exits; Ctrl-C or SIGTERM stops it, and that is a normal end (0)."""
+    with subprocess.Popen(command) as server:
+        stopped = False
+
+        def stop(signum: int, frame: object) -> None:
+            nonlocal stopped
+            stopped = True
+            server.terminate()
+
+        previous = signal.signal(signal.SIGTERM, stop)
+        try:
+            code = server.wait()
+        except KeyboardInterrupt:  # the terminal sent SIGINT to Datasette too
+            stopped = True
+            code = server.wait()
+        finally:
+            signal.signal(signal.SIGTERM, previous)
+    return 0 if stopped else code

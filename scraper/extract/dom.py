@@ -73,12 +73,28 @@ def first_with_text(node: LexborNode, selectors: Iterable[str]) -> LexborNode | 
     return None
 
 
+# Tags whose text iter_text leaves out or replaces; a subtree without them reads as its text nodes.
+_SPECIAL_TEXT_TAGS = frozenset({"script", "style", "noscript", "template", "-comment", "br"})
+
+
 def visible_text(node: LexborNode) -> str:
-    """The node's text with scripts and styles left out, whitespace normalized."""
-    parts: list[str] = []
-    for piece in iter_text(node):
-        parts.append(piece)
-    return normalize_space("".join(parts))
+    """The node's text with scripts and styles left out, whitespace normalized.
+
+    Fast path: a subtree without script-like elements, comments or <br> (most of them) is just its
+    text nodes in document order, which lexbor's C-level traverse yields without a Python generator
+    per element; anything else takes iter_text, which gives the same text for such subtrees.
+    """
+    if node.tag != "-text":
+        parts: list[str] = []
+        for child in node.traverse(include_text=True):
+            tag = child.tag
+            if tag == "-text":
+                parts.append(child.text_content or "")
+            elif tag in _SPECIAL_TEXT_TAGS:
+                break
+        else:
+            return normalize_space("".join(parts))
+    return normalize_space("".join(iter_text(node)))
 
 
 def iter_text(node: LexborNode) -> Iterator[str]:

@@ -12,13 +12,14 @@ import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
-from urllib.parse import urljoin
+from functools import lru_cache
+from urllib.parse import urljoin, urlsplit
 from zoneinfo import ZoneInfo
 
 from selectolax.lexbor import LexborNode
 
 from scraper.extract.dates import resolve_clock_times, to_iso
-from scraper.extract.dom import is_inside, select_all, visible_text
+from scraper.extract.dom import select_all, visible_text
 from scraper.extract.text import normalize_space
 from scraper.models import SidebarItem
 
@@ -67,10 +68,23 @@ def _time_after(link: LexborNode) -> str | None:
     return text if CLOCK.match(text) else None
 
 
+def _ancestor_ids(node: LexborNode) -> set[int]:
+    """The node's own id and its ancestors' (one walk up, instead of one per excluded block)."""
+    ids: set[int] = set()
+    current: LexborNode | None = node
+    while current is not None:
+        ids.add(current.mem_id)
+        current = current.parent
+    return ids
+
+
 def _collect(scope: LexborNode, exclude: Sequence[LexborNode]) -> list[_Candidate]:
     found: list[_Candidate] = []
+    excluded = {node.mem_id for node in exclude}
+    # Links under each container, counted once per container (a feed's items share one).
+    links_under: dict[int, int] = {}
     for order, link in enumerate(select_all(scope, "a[href]")):
-        if any(is_inside(link, node) for node in exclude):
+        if excluded and not excluded.isdisjoint(_ancestor_ids(link)):
             continue
         pair = _candidate_from_link(link)
         container = link.parent
@@ -83,10 +97,30 @@ def _collect(scope: LexborNode, exclude: Sequence[LexborNode]) -> list[_Candidat
         if not pair[0] or container is None:
             continue
         # Items wrapped one per element (<li><a>…</a><span>…</span></li>) group by the wrapper's parent.
-        if container.tag in ("li", "div", "p", "span") and len(select_all(container, "a[href]")) == 1:
+        if container.tag in ("li", "div", "p", "span") and _count_links(container, links_under) == 1:
             container = container.parent or container
         found.append(_Candidate(container.mem_id, order, pair[0], pair[1], link.attributes.get("href")))
     return found
+
+
+def _absolute_url(page_url: str, href: str) -> str:
+    """urljoin, with absolute links (the feed's usual form, the same on every page) memoized."""
+    if href.startswith(("http://", "https://")) and not href.startswith(("http:///", "https:///")):
+        return _join_absolute(urlsplit(page_url).scheme, href)
+    return urljoin(page_url, href)
+
+
+@lru_cache(maxsize=4096)
+def _join_absolute(scheme: str, href: str) -> str:
+    # urljoin of a link with a scheme and a host depends on the base's scheme only.
+    return urljoin(f"{scheme}://" if scheme else "", href)
+
+
+def _count_links(container: LexborNode, cache: dict[int, int]) -> int:
+    count = cache.get(container.mem_id)
+    if count is None:
+        count = cache[container.mem_id] = len(select_all(container, "a[href]"))
+    return count
 
 
 def find_sidebar(
@@ -118,7 +152,7 @@ def find_sidebar(
             title=c.title,
             time=c.time,
             published_at=to_iso(moment) if moment else None,
-            url=urljoin(page_url, c.href) if c.href else None,
+            url=_absolute_url(page_url, c.href) if c.href else None,
         )
         for c, moment in zip(feed, dates, strict=True)
     ]

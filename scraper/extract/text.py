@@ -16,4 +16,7 @@ def normalize_space(text: str | None) -> str:
     """Collapse every whitespace run to one space, drop invisible characters, strip the ends."""
     if not text:
         return ""
-    return _SPACES.sub(" ", _INVISIBLE.sub("", text)).strip()
+    if _INVISIBLE.search(text) is not None:
+        text = _INVISIBLE.sub("", text)
+    # str.split() splits on exactly the characters _SPACES matches (str.isspace), several times faster.
+    return " ".join(text.split())
