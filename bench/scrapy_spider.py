@@ -94,14 +94,14 @@ class ArchivePipeline:
     def from_crawler(cls, crawler: Any) -> ArchivePipeline:
         return cls(crawler.settings.get("ARCHIVE_DB"))
 
-    def open_spider(self, spider: scrapy.Spider) -> None:
+    def open_spider(self) -> None:
         self.archive = Archive.open(self.db)
 
-    def close_spider(self, spider: scrapy.Spider) -> None:
+    def close_spider(self) -> None:
         if self.archive is not None:
             self.archive.close()
 
-    def process_item(self, item: dict[str, Any], spider: scrapy.Spider) -> dict[str, Any]:
+    def process_item(self, item: dict[str, Any]) -> dict[str, Any]:
         assert self.archive is not None
         fetched_at = datetime.now(UTC).isoformat(timespec="seconds")
         article = extract_article(

@@ -46,7 +46,7 @@ from urllib.parse import urlsplit, urlunsplit
 from scraper import discover
 from scraper.errors import ExtractError, FetchError, InputError, RedirectError, TooLargeError
 from scraper.exitcodes import ExitCode
-from scraper.fetch import Fetcher, FetchResult, FetchSettings
+from scraper.fetch import DEFAULT_PER_HOST_CONCURRENCY, DEFAULT_USER_AGENT, Fetcher, FetchResult, FetchSettings
 from scraper.frontier import Frontier, FrontierEntry, to_timestamp
 from scraper.ingest import ingest_page
 from scraper.lock import RunLock
@@ -57,7 +57,7 @@ from scraper.warc import WarcWriter
 
 log = logging.getLogger(__name__)
 
-DEFAULT_CONCURRENCY = 4
+DEFAULT_CONCURRENCY = DEFAULT_PER_HOST_CONCURRENCY
 DEFAULT_REVISIT_HOURS = 48.0
 DEFAULT_TIMEOUT = 30.0
 WARC_DIRNAME = "warc"
@@ -82,6 +82,7 @@ class CrawlOptions:
     timeout: float = DEFAULT_TIMEOUT
     revisit_hours: float = DEFAULT_REVISIT_HOURS
     warc_dir: Path | None = None
+    user_agent: str = DEFAULT_USER_AGENT
     command: str = "crawl"
 
     @property
@@ -246,6 +247,7 @@ class _Crawl:
                 self.profile,
                 self.addresses.fetch_origin,
                 per_host_concurrency=self.options.concurrency,
+                user_agent=self.options.user_agent,
                 read_timeout=self.options.timeout,
                 connect_timeout=min(self.options.timeout, 10.0),
                 attempt_timeout=self.options.timeout * 2,

@@ -2,7 +2,7 @@
 
 The schema is a published interface: researchers query it with `sqlite3` and Datasette, so every
 table and column carries a comment inside its `CREATE` statement (SQLite keeps those in
-`sqlite_master.sql`) and a description in `TABLE_DOCS` (Datasette metadata, docs/archive.md).
+`sqlite_master.sql`) and a description in `TABLE_DOCS` (Datasette metadata, the README).
 
 Versioning: `PRAGMA user_version` holds the schema version, `PRAGMA application_id` marks the file as
 ours. `check_archive_file` reads both through a read-only connection BEFORE anything writes, so a file

@@ -437,3 +437,17 @@ def test_sigint_finishes_writes_marks_the_run_interrupted_and_exits_130(tmp_path
     assert out.startswith("run 1 interrupted: fetched ")
     assert query(db, "SELECT state, exit_code FROM runs") == [("interrupted", 130)]
     assert query(db, "SELECT count(*) FROM frontier WHERE state = 'in_flight'") == [(0,)]
+
+
+def test_crawl_identifies_itself(reference: tuple[Path, list[Any]], tmp_path: Path) -> None:
+    _, requests = reference
+    agents = {dict((k.lower(), v) for k, v in r.headers).get("user-agent") for r in requests}
+    assert agents == {"newsarchive/0.1.0 (+https://github.com/newsarchive/newsarchive)"}
+    with MirrorServer(MIRROR) as running:
+        args = crawl_args(
+            running, tmp_path / "a.db", "--max-pages", "1", "--user-agent", "lab-archive (+mailto:ops@lab)"
+        )
+        result = cli(*args, cwd=tmp_path)
+        seen = {dict((k.lower(), v) for k, v in r.headers).get("user-agent") for r in running.requests}
+    assert result.returncode == 0, result.stderr
+    assert seen == {"lab-archive (+mailto:ops@lab)"}

@@ -33,6 +33,7 @@ from scraper.crawl import (
     run_crawl,
 )
 from scraper.exitcodes import ExitCode
+from scraper.fetch import DEFAULT_USER_AGENT
 from scraper.frontier import STATES
 from scraper.sites import default_profile, get_profile
 from scraper.store import DEFAULT_ARCHIVE, Archive
@@ -144,7 +145,9 @@ def crawl(
     full: bool = typer.Option(False, "--full", help="Walk the sitemaps and every listing page."),
     max_pages: int | None = typer.Option(None, "--max-pages", min=1, help="Stop after this many fetches."),
     max_time: str | None = typer.Option(None, "--max-time", help="Stop after this long (90s, 15m, 2h)."),
-    concurrency: int = typer.Option(DEFAULT_CONCURRENCY, "--concurrency", min=1, max=64, help="Fetches in flight."),
+    concurrency: int = typer.Option(
+        DEFAULT_CONCURRENCY, "--concurrency", min=1, max=64, help="Requests in flight per host (default 2)."
+    ),
     delay: float | None = typer.Option(None, "--delay", min=0, help="Seconds between requests to a host (default 1)."),
     timeout: float = typer.Option(DEFAULT_TIMEOUT, "--timeout", min=0.1, help="Seconds to wait for a response."),
     revisit_hours: float = typer.Option(
@@ -153,6 +156,12 @@ def crawl(
     quiet: bool = typer.Option(False, "--quiet", "-q", help="Print nothing but errors."),
     log_format: str = typer.Option("text", "--log-format", help="Log format on stderr: text or json."),
     verbose: bool = typer.Option(False, "--verbose", "-v", help="Log every fetch (text format)."),
+    user_agent: str = typer.Option(
+        DEFAULT_USER_AGENT,
+        "--user-agent",
+        envvar="NEWSARCHIVE_USER_AGENT",
+        help="User-Agent header: name the archive and a contact URL of the operator.",
+    ),
 ) -> None:
     """Crawl the portal into the archive (resumable; exit 0 done, 1 pages failed, 3 locked, 130 interrupted)."""
     with user_errors():
@@ -180,6 +189,7 @@ def crawl(
             delay=delay,
             timeout=timeout,
             revisit_hours=revisit_hours,
+            user_agent=user_agent,
             command=" ".join(["crawl", *sys.argv[2:]]) if sys.argv[1:2] == ["crawl"] else "crawl",
         )
         _run_and_report(options, quiet=quiet, log_format=log_format, verbose=verbose)
