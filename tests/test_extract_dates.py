@@ -84,3 +84,20 @@ def test_sidebar_first_time_after_the_fetch_is_from_yesterday() -> None:
         "2026-03-04T23:40:00+03:00",
         None,
     ]
+
+
+def test_iso_feed_times_match_datetime_formatting() -> None:
+    from scraper.extract.dates import resolve_clock_times_iso
+
+    times = ["16:45", "10:28", "23:00", "00:05", "bad", "23:59"]
+    expected = [to_iso(m) if m else None for m in resolve_clock_times(times, FETCHED, MSK)]
+    assert resolve_clock_times_iso(times, FETCHED, MSK) == expected
+    berlin = ZoneInfo("Europe/Berlin")  # a zone with daylight saving: the offset changes on 29 March
+    fetched = datetime(2026, 3, 30, 1, 0, tzinfo=berlin)
+    assert resolve_clock_times_iso(["00:30", "23:30"], fetched, berlin) == [
+        "2026-03-30T00:30:00+02:00",
+        "2026-03-29T23:30:00+02:00",
+    ]
+    assert resolve_clock_times_iso(["01:30"], datetime(2026, 3, 29, 1, 45, tzinfo=berlin), berlin) == [
+        "2026-03-29T01:30:00+01:00"
+    ]

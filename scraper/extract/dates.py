@@ -11,6 +11,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable
 from datetime import date, datetime, time, timedelta
+from functools import lru_cache
 from zoneinfo import ZoneInfo
 
 MONTHS_GENITIVE = {
@@ -137,4 +138,32 @@ def resolve_clock_times(times: Iterable[str], fetched_at: datetime, tz: ZoneInfo
             day -= timedelta(days=1)
         previous = clock
         resolved.append(datetime.combine(day, clock, tzinfo=tz))
+    return resolved
+
+
+@lru_cache(maxsize=4096)
+def _offset_text(tz: ZoneInfo, day: date, hour: int) -> str:
+    """The zone's offset on that day and hour as `+03:00` (offsets change on the hour, if ever)."""
+    offset = datetime.combine(day, time(hour), tzinfo=tz).utcoffset()
+    if offset is None:
+        return ""
+    minutes = int(offset.total_seconds()) // 60
+    sign = "+" if minutes >= 0 else "-"
+    return f"{sign}{abs(minutes) // 60:02d}:{abs(minutes) % 60:02d}"
+
+
+def resolve_clock_times_iso(times: Iterable[str], fetched_at: datetime, tz: ZoneInfo) -> list[str | None]:
+    """`resolve_clock_times` formatted as `to_iso` would, without a datetime per item.
+
+    A page's feed has dozens of items and every crawled page has one, so the offset is computed once
+    per zone, day and hour (the only places a time zone's offset can change) instead of once per item.
+    """
+    resolved: list[str | None] = []
+    for moment in resolve_clock_times(times, fetched_at, tz):
+        if moment is None:
+            resolved.append(None)
+            continue
+        day = moment.date()
+        offset = _offset_text(tz, day, moment.hour)
+        resolved.append(f"{day.isoformat()}T{moment.hour:02d}:{moment.minute:02d}:00{offset}")
     return resolved

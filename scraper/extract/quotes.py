@@ -98,6 +98,8 @@ _MAX_ATTRIBUTION_TOKENS = 30
 _BEFORE_WINDOW = 300
 
 _NAME_WORD = re.compile(r"(?<![\w-])[А-ЯЁ][а-яё]+(?:-[А-ЯЁ][а-яё]+)?(?![\w-])")
+# Runs of capitalised words separated by whitespace, found in one C-level scan (observe() is hot).
+_NAME_RUN = re.compile(r"(?<![\w-])[А-ЯЁ][а-яё]+(?:-[А-ЯЁ][а-яё]+)?(?:\s+[А-ЯЁ][а-яё]+(?:-[А-ЯЁ][а-яё]+)?)*(?![\w-])")
 _INITIAL = re.compile(r"[А-ЯЁA-Z]\.")
 _PATRONYMIC = re.compile(r"[А-ЯЁ][а-яё]+(?:ович|евич|ич|овна|евна|ична|инична)")
 
@@ -229,16 +231,11 @@ class _People:
 
     def observe(self, text: str) -> None:
         """Note the persons a plain sentence names: a first name and a surname, or a known surname."""
-        run: list[str] = []
-        run_end = -1
-        for match in _NAME_WORD.finditer(text):
-            if run and not text[run_end : match.start()].isspace():
-                self._observe_run(run)
-                run = []
-            run.append(match.group())
-            run_end = match.end()
-        if run:
-            self._observe_run(run)
+        for match in _NAME_RUN.finditer(text):
+            words = match.group().split()
+            if len(words) == 1 and not self._people:
+                continue  # a lone capitalised word names someone only when it is a known surname
+            self._observe_run(words)
 
     def _observe_run(self, words: list[str]) -> None:
         index = 0

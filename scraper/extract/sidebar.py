@@ -18,8 +18,8 @@ from zoneinfo import ZoneInfo
 
 from selectolax.lexbor import LexborNode
 
-from scraper.extract.dates import resolve_clock_times, to_iso
-from scraper.extract.dom import select_all, visible_text
+from scraper.extract.dates import resolve_clock_times_iso
+from scraper.extract.dom import select_all
 from scraper.extract.text import normalize_space
 from scraper.models import SidebarItem
 
@@ -38,19 +38,23 @@ class _Candidate:
     href: str | None
 
 
+_PART = "\x1f"
+
+
 def _candidate_from_link(link: LexborNode) -> tuple[str, str] | None:
-    """(title, time) when a link holds a clock time: in its own element, else at the end of its text."""
-    for child in link.iter():
-        if CLOCK.match(visible_text(child)):
-            title = normalize_space(
-                "".join(
-                    visible_text(other) if other.tag != "-text" else other.text_content or ""
-                    for other in link.iter(include_text=True)
-                    if other.mem_id != child.mem_id
-                )
-            )
-            return title, visible_text(child)
-    text = visible_text(link)
+    """(title, time) when a link holds a clock time: as a text node of its own, else at the end of its text.
+
+    Reads the link's text nodes in one C-level call (`text(separator=…)`): this runs for every link
+    of every page, so no Python walk over the link's elements.
+    """
+    parts = link.text(deep=True, separator=_PART, strip=False).split(_PART)
+    if len(parts) > 1:
+        for index, part in enumerate(parts):
+            clock = part.strip()
+            if CLOCK.match(clock):
+                title = normalize_space("".join(parts[:index] + parts[index + 1 :]))
+                return (title, clock) if title else None
+    text = normalize_space("".join(parts))
     match = TRAILING_CLOCK.match(text)
     if match:
         return normalize_space(match["title"]), match["time"]
@@ -64,37 +68,35 @@ def _time_after(link: LexborNode) -> str | None:
         following = following.next
     if following is None:
         return None
-    text = normalize_space(following.text_content if following.tag == "-text" else visible_text(following))
+    text = (following.text_content if following.tag == "-text" else following.text(deep=True)) or ""
+    text = text.strip()
     return text if CLOCK.match(text) else None
 
 
-def _ancestor_ids(node: LexborNode) -> set[int]:
-    """The node's own id and its ancestors' (one walk up, instead of one per excluded block)."""
-    ids: set[int] = set()
-    current: LexborNode | None = node
-    while current is not None:
-        ids.add(current.mem_id)
-        current = current.parent
-    return ids
+def _excluded_links(exclude: Sequence[LexborNode]) -> set[int]:
+    """The links inside the excluded blocks (the story, the calendar), found by the C selector engine."""
+    return {link.mem_id for node in exclude for link in select_all(node, "a[href]")}
 
 
 def _collect(scope: LexborNode, exclude: Sequence[LexborNode]) -> list[_Candidate]:
     found: list[_Candidate] = []
-    excluded = {node.mem_id for node in exclude}
+    excluded = _excluded_links(exclude)
     # Links under each container, counted once per container (a feed's items share one).
     links_under: dict[int, int] = {}
     for order, link in enumerate(select_all(scope, "a[href]")):
-        if excluded and not excluded.isdisjoint(_ancestor_ids(link)):
+        if link.mem_id in excluded:
             continue
         pair = _candidate_from_link(link)
-        container = link.parent
         if pair is None:
             clock = _time_after(link)
-            title = visible_text(link)
-            if clock is None or not title:
+            if clock is None:
+                continue
+            title = normalize_space(link.text(deep=True))
+            if not title:
                 continue
             pair = (title, clock)
-        if not pair[0] or container is None:
+        container = link.parent
+        if container is None:
             continue
         # Items wrapped one per element (<li><a>…</a><span>…</span></li>) group by the wrapper's parent.
         if container.tag in ("li", "div", "p", "span") and _count_links(container, links_under) == 1:
@@ -104,16 +106,19 @@ def _collect(scope: LexborNode, exclude: Sequence[LexborNode]) -> list[_Candidat
 
 
 def _absolute_url(page_url: str, href: str) -> str:
-    """urljoin, with absolute links (the feed's usual form, the same on every page) memoized."""
-    if href.startswith(("http://", "https://")) and not href.startswith(("http:///", "https:///")):
-        return _join_absolute(urlsplit(page_url).scheme, href)
+    """urljoin, without its cost for the feed's usual forms (absolute, or rooted at the site)."""
+    if "/." not in href and "\\" not in href:
+        if href.startswith(("http://", "https://")):
+            return href
+        if href.startswith("/") and not href.startswith("//"):
+            return _origin(page_url) + href
     return urljoin(page_url, href)
 
 
-@lru_cache(maxsize=4096)
-def _join_absolute(scheme: str, href: str) -> str:
-    # urljoin of a link with a scheme and a host depends on the base's scheme only.
-    return urljoin(f"{scheme}://" if scheme else "", href)
+@lru_cache(maxsize=256)
+def _origin(page_url: str) -> str:
+    parts = urlsplit(page_url)
+    return f"{parts.scheme}://{parts.netloc}"
 
 
 def _count_links(container: LexborNode, cache: dict[int, int]) -> int:
@@ -133,7 +138,8 @@ def find_sidebar(
     tz: ZoneInfo,
 ) -> list[SidebarItem]:
     """The feed's items with dates resolved against the fetch time; [] when the page has no feed."""
-    scopes = [node for selector in selectors for node in select_all(root, selector)] or [root]
+    # One selector-engine pass for all of the profile's feed selectors (each pass walks the whole page).
+    scopes = (select_all(root, ", ".join(selectors)) if selectors else []) or [root]
     candidates: list[_Candidate] = []
     for scope in scopes:
         candidates = _collect(scope, exclude)
@@ -146,12 +152,12 @@ def find_sidebar(
     if len(feed) < MIN_FEED_ITEMS:
         return []
     feed.sort(key=lambda c: c.order)
-    dates = resolve_clock_times([c.time for c in feed], fetched_at, tz)
+    dates = resolve_clock_times_iso([c.time for c in feed], fetched_at, tz)
     return [
         SidebarItem(
             title=c.title,
             time=c.time,
-            published_at=to_iso(moment) if moment else None,
+            published_at=moment,
             url=_absolute_url(page_url, c.href) if c.href else None,
         )
         for c, moment in zip(feed, dates, strict=True)
