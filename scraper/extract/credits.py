@@ -15,7 +15,8 @@ from selectolax.lexbor import LexborNode
 from scraper.extract.dom import select_all, visible_text
 
 CREDIT_LABEL = re.compile(
-    r"^\s*(?:фото\s+с\s+сайта|фото\s+предоставлено|источник\s+фото|фотография|фото)\s*(?::|—|–|-)\s*",
+    r"^\s*(?:фото\s+с\s+сайта\s*(?::|—|–|-)?|"
+    r"(?:фото\s+предоставлено|источник\s+фото|фотография|фото)\s*(?::|—|–|-))\s*",
     re.IGNORECASE,
 )
 # A credit in running text: "… встрече. Фото: пресс-служба …" (figcaptions).

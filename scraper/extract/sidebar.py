@@ -27,6 +27,8 @@ CLOCK = re.compile(r"^\d{1,2}:\d{2}$")
 # Fallback for a link whose time is not its own element: two-digit hours keep "ЕДГ-202622:48" apart.
 TRAILING_CLOCK = re.compile(r"^(?P<title>.*\S)\s*(?P<time>\d{2}:\d{2})$")
 MIN_FEED_ITEMS = 2
+# How many single-link wrappers (<li>, <div class="item">) may sit between a feed item's link and the feed.
+MAX_WRAPPER_DEPTH = 3
 
 
 @dataclass(frozen=True, slots=True)
@@ -61,16 +63,61 @@ def _candidate_from_link(link: LexborNode) -> tuple[str, str] | None:
     return None
 
 
-def _time_after(link: LexborNode) -> str | None:
-    """A clock time in the element right after the link (`<a>…</a><span>16:45</span>`)."""
-    following = link.next
-    while following is not None and following.tag == "-text" and not (following.text_content or "").strip():
-        following = following.next
-    if following is None:
+def _sibling(node: LexborNode, forward: bool) -> LexborNode | None:
+    """The nearest sibling that is an element or non-blank text."""
+    current = node.next if forward else node.prev
+    while current is not None and current.tag in ("-text", "-comment") and not (current.text_content or "").strip():
+        current = current.next if forward else current.prev
+    return current
+
+
+def _clock_of(node: LexborNode | None) -> str | None:
+    if node is None:
         return None
-    text = (following.text_content if following.tag == "-text" else following.text(deep=True)) or ""
-    text = text.strip()
+    text = ((node.text_content if node.tag == "-text" else node.text(deep=True)) or "").strip()
     return text if CLOCK.match(text) else None
+
+
+def _time_beside(link: LexborNode, links_under: dict[int, int]) -> str | None:
+    """A clock time right after or before the link, or beside the wrapper that holds only this link.
+
+    Covers `<a>…</a><span>16:45</span>`, `<span>16:45</span> <a>…</a>` and
+    `<div class="title"><a>…</a></div><div class="time">16:45</div>`.
+    """
+    node: LexborNode | None = link
+    for _ in range(MAX_WRAPPER_DEPTH + 1):
+        if node is None:
+            return None
+        after, before = _clock_of(_sibling(node, True)), _clock_of(_sibling(node, False))
+        if after and before:
+            # Between two times: the feed's layout decides, told by whether it opens with a time.
+            return before if _opens_with_clock(node.parent) else after
+        if after or before:
+            return after or before
+        parent = node.parent
+        if parent is None or _count_links(parent, links_under) != 1:
+            return None
+        node = parent
+    return None
+
+
+def _opens_with_clock(container: LexborNode | None) -> bool:
+    if container is None:
+        return False
+    first = container.child
+    while first is not None and first.tag in ("-text", "-comment") and not (first.text_content or "").strip():
+        first = first.next
+    return _clock_of(first) is not None
+
+
+def _group_of(link: LexborNode, links_under: dict[int, int]) -> LexborNode | None:
+    """The feed's container: the nearest ancestor holding more links than this item's own wrapper."""
+    container = link.parent
+    for _ in range(MAX_WRAPPER_DEPTH):
+        if container is None or container.parent is None or _count_links(container, links_under) != 1:
+            break
+        container = container.parent
+    return container
 
 
 def _excluded_links(exclude: Sequence[LexborNode]) -> set[int]:
@@ -88,19 +135,16 @@ def _collect(scope: LexborNode, exclude: Sequence[LexborNode]) -> list[_Candidat
             continue
         pair = _candidate_from_link(link)
         if pair is None:
-            clock = _time_after(link)
+            clock = _time_beside(link, links_under)
             if clock is None:
                 continue
             title = normalize_space(link.text(deep=True))
             if not title:
                 continue
             pair = (title, clock)
-        container = link.parent
+        container = _group_of(link, links_under)
         if container is None:
             continue
-        # Items wrapped one per element (<li><a>…</a><span>…</span></li>) group by the wrapper's parent.
-        if container.tag in ("li", "div", "p", "span") and _count_links(container, links_under) == 1:
-            container = container.parent or container
         found.append(_Candidate(container.mem_id, order, pair[0], pair[1], link.attributes.get("href")))
     return found
 
