@@ -58,6 +58,7 @@ from scraper.warc import WarcWriter
 log = logging.getLogger(__name__)
 
 DEFAULT_CONCURRENCY = DEFAULT_PER_HOST_CONCURRENCY
+QUEUED_RECOUNT_SECONDS = 1.0
 DEFAULT_REVISIT_HOURS = 48.0
 DEFAULT_TIMEOUT = 30.0
 WARC_DIRNAME = "warc"
@@ -233,6 +234,7 @@ class _Crawl:
         self.run_id = 0
         self.run_started = clock()
         self.stop_requested = asyncio.Event()
+        self._queued_counted_at = 0.0
 
     # --- the run --------------------------------------------------------------------------------
 
@@ -415,7 +417,14 @@ class _Crawl:
             with self.frontier.transaction():
                 self._discovery(entry, result)
                 self._log_fetch(entry, result, "parsed")
-        self.stats.queued = self.frontier.pending_count()
+        self._count_queued()
+
+    def _count_queued(self) -> None:
+        """The backlog for the progress line, recounted at most once a second (a count walks the queue)."""
+        now = time.monotonic()
+        if now - self._queued_counted_at >= QUEUED_RECOUNT_SECONDS:
+            self._queued_counted_at = now
+            self.stats.queued = self.frontier.pending_count()
 
     def _failed_fetch(self, entry: FrontierEntry, error: FetchError) -> None:
         reason = f"{type(error).__name__}: {error.reason}"

@@ -82,6 +82,9 @@ class FrontierEntry:
 _COLUMNS = "url, kind, state, attempts, depth, news_id, published_at, etag, last_modified, last_fetched_at"
 
 
+_DUE_ORDER = "ORDER BY priority DESC, discovered_at, url LIMIT ?"
+
+
 def _entry(row: tuple) -> FrontierEntry:
     return FrontierEntry(
         url=row[0],
@@ -215,13 +218,19 @@ class Frontier:
             return []
         now = self._now()
         with self.transaction():
-            rows = self._conn.execute(
-                f"SELECT {_COLUMNS} FROM frontier "
-                "WHERE (state = 'pending' AND (next_try_at IS NULL OR next_try_at <= ?)) "
-                "OR (state = 'failed' AND next_try_at IS NOT NULL AND next_try_at <= ?) "
-                "ORDER BY priority DESC, discovered_at, url LIMIT ?",
-                (now, now, limit),
+            # Two walks of the frontier_due index, each stopping at LIMIT, merged in the same order.
+            pending = self._conn.execute(
+                f"SELECT {_COLUMNS}, priority, discovered_at FROM frontier "
+                f"WHERE state = 'pending' AND (next_try_at IS NULL OR next_try_at <= ?) {_DUE_ORDER}",
+                (now, limit),
             ).fetchall()
+            retries = self._conn.execute(
+                f"SELECT {_COLUMNS}, priority, discovered_at FROM frontier "
+                f"WHERE state = 'failed' AND next_try_at IS NOT NULL AND next_try_at <= ? {_DUE_ORDER}",
+                (now, limit),
+            ).fetchall()
+            due = sorted(pending + retries, key=lambda r: (-(r[-2] or 0), r[-1] or "", r[0]))[:limit]
+            rows = [row[:-2] for row in due]
             self._conn.executemany(
                 "UPDATE frontier SET state = 'in_flight', attempts = attempts + 1, updated_at = ? WHERE url = ?",
                 [(now, row[0]) for row in rows],

@@ -175,8 +175,14 @@ CREATE TABLE fetch_log (                -- one row per HTTP fetch
 CREATE INDEX fetch_log_url ON fetch_log (url);
 """
 
+# Version 2: the crawler claims due URLs by walking this index in its ORDER BY's order and stopping at
+# LIMIT, instead of sorting every pending row once per page (a full crawl queues the whole sitemap).
+MIGRATION_2 = """
+CREATE INDEX frontier_due ON frontier (state, priority DESC, discovered_at, url);
+"""
+
 # MIGRATIONS[n] takes an archive from version n to version n + 1. Append only; never edit a shipped one.
-MIGRATIONS: tuple[str, ...] = (MIGRATION_1,)
+MIGRATIONS: tuple[str, ...] = (MIGRATION_1, MIGRATION_2)
 SCHEMA_VERSION = len(MIGRATIONS)
 
 TABLE_DOCS: dict[str, str] = {

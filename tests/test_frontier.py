@@ -188,3 +188,29 @@ def test_urls_of_kind(frontier: Frontier) -> None:
     frontier.enqueue(f"{HOME}/", "listing")
     frontier.enqueue(A1, "article")
     assert list(frontier.urls_of_kind("listing")) == [f"{HOME}/", f"{HOME}/politika/"]
+
+
+def test_next_batch_merges_due_retries_with_pending_in_queue_order(frontier: Frontier, clock: Clock) -> None:
+    urls = [f"{HOME}/politika/{290000 + i}-x.html" for i in range(5)]
+    for url in urls:
+        frontier.enqueue(url, "article")
+        clock.advance(1)
+    [first] = frontier.next_batch(1)
+    assert first.url == urls[0]
+    frontier.mark_failed(first.url, "UnreachableError: timed out")
+    clock.advance(3600)  # the retry is due now, and it was discovered first
+    assert [e.url for e in frontier.next_batch(3)] == urls[:3]
+    assert [e.url for e in frontier.next_batch(10)] == urls[3:]
+
+
+def test_claiming_walks_the_due_index(archive: Archive) -> None:
+    plan = " ".join(
+        row[3]
+        for row in archive.conn.execute(
+            "EXPLAIN QUERY PLAN SELECT url FROM frontier WHERE state = 'pending' "
+            "AND (next_try_at IS NULL OR next_try_at <= ?) ORDER BY priority DESC, discovered_at, url LIMIT 4",
+            ("2026-03-05T12:00:00+00:00",),
+        )
+    )
+    assert "frontier_due" in plan
+    assert "TEMP B-TREE" not in plan
