@@ -190,9 +190,15 @@ class Frontier:
         return row is not None and row[0] is not None
 
     def knows_article(self, news_id: str) -> bool:
-        """True when an article with this news id is in the frontier under any URL."""
+        """True when an article with this news id is in the frontier under a URL that may still serve it.
+
+        A URL that answered 404/410 or that robots.txt forbids does not count: the same article under
+        another URL (the right slug, another host) must still be fetched.
+        """
         row = self._conn.execute(
-            "SELECT 1 FROM frontier WHERE news_id = ? AND kind = 'article' LIMIT 1", (news_id,)
+            "SELECT 1 FROM frontier WHERE news_id = ? AND kind = 'article' AND state NOT IN ('gone', 'skipped') "
+            "LIMIT 1",
+            (news_id,),
         ).fetchone()
         return row is not None
 

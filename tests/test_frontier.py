@@ -214,3 +214,14 @@ def test_claiming_walks_the_due_index(archive: Archive) -> None:
     )
     assert "frontier_due" in plan
     assert "TEMP B-TREE" not in plan
+
+
+def test_an_article_gone_under_one_url_is_still_fetched_under_another(frontier: Frontier) -> None:
+    wrong_slug = f"{HOME}/politika/296402-old-slug.html"
+    other_host = "http://2017.vybor-naroda.org/politika/296402-a.html"
+    assert frontier.enqueue(wrong_slug, "article", news_id="296402") is True
+    [entry] = frontier.next_batch(1)
+    frontier.mark_gone(entry.url, "HTTP 404")
+    assert frontier.enqueue(A1, "article", news_id="296402") is True
+    assert frontier.enqueue(other_host, "article", news_id="296402") is False
+    assert [e.url for e in frontier.next_batch(5)] == [A1]
