@@ -15,13 +15,13 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
-from urllib.parse import urlsplit
 
 from scraper.encoding import charset_from_content_type
 from scraper.errors import ExtractError, InputError
 from scraper.ingest import ingest_page
 from scraper.lock import RunLock
 from scraper.store import Archive
+from scraper.urls import origin_of
 from scraper.warc import WarcRef, read_warc_response
 
 log = logging.getLogger(__name__)
@@ -40,11 +40,6 @@ class ReextractReport:
             f"reextracted {total} pages: new {c.get('new', 0)}, updated {c.get('updated', 0)}, "
             f"unchanged {c.get('unchanged', 0)}, failed {c.get('failed', 0)}"
         )
-
-
-def _origin(url: str) -> str:
-    parts = urlsplit(url)
-    return f"{parts.scheme}://{parts.netloc}"
 
 
 def reextract(
@@ -91,7 +86,7 @@ def _replay(archive: Archive, directory: Path, url: str, ref: WarcRef, fetched_a
         log.warning("cannot read %s at %s:%d: %s", url, ref.file, ref.offset, exc)
         return "failed"
     body = response.body
-    saved_from, recorded = _origin(response.url), _origin(url)
+    saved_from, recorded = origin_of(response.url), origin_of(url)
     if saved_from != recorded:
         body = body.replace(saved_from.encode("ascii"), recorded.encode("ascii"))
     content_type = next((v for k, v in response.headers if k.lower() == "content-type"), None)

@@ -11,11 +11,11 @@ from __future__ import annotations
 import asyncio
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
-from urllib.parse import urlsplit
 
 from protego import Protego
 
 from scraper.errors import FetchError, RobotsDisallowedError, UnreachableError
+from scraper.urls import origin_of
 
 ROBOTS_PATH = "/robots.txt"
 
@@ -32,11 +32,6 @@ class RobotsPolicy:
             return None
         delay = self.rules.crawl_delay(user_agent)
         return float(delay) if delay is not None else None
-
-
-def origin_of(url: str) -> str:
-    parts = urlsplit(url)
-    return f"{parts.scheme.lower()}://{parts.netloc.lower()}"
 
 
 def parse_robots(text: str) -> RobotsPolicy:

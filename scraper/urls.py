@@ -22,6 +22,12 @@ class ArticleRef:
     is_print: bool
 
 
+def origin_of(url: str) -> str:
+    """`scheme://host[:port]` of a URL, lower-cased: what robots.txt, politeness and host rewriting key on."""
+    parts = urlsplit(url)
+    return f"{parts.scheme.lower()}://{parts.netloc.lower()}"
+
+
 def normalize_url(url: str, profile: SiteProfile | None = None) -> str:
     """Lower-case scheme and host, drop the fragment and tracking parameters, keep the rest."""
     parts = urlsplit(url.strip())

@@ -13,7 +13,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from functools import lru_cache
-from urllib.parse import urljoin, urlsplit
+from urllib.parse import urljoin
 from zoneinfo import ZoneInfo
 
 from selectolax.lexbor import LexborNode
@@ -22,6 +22,7 @@ from scraper.extract.dates import resolve_clock_times_iso
 from scraper.extract.dom import select_all
 from scraper.extract.text import normalize_space
 from scraper.models import SidebarItem
+from scraper.urls import origin_of
 
 CLOCK = re.compile(r"^\d{1,2}:\d{2}$")
 # Fallback for a link whose time is not its own element: two-digit hours keep "ЕДГ-202622:48" apart.
@@ -155,14 +156,13 @@ def _absolute_url(page_url: str, href: str) -> str:
         if href.startswith(("http://", "https://")):
             return href
         if href.startswith("/") and not href.startswith("//"):
-            return _origin(page_url) + href
+            return _page_origin(page_url) + href
     return urljoin(page_url, href)
 
 
 @lru_cache(maxsize=256)
-def _origin(page_url: str) -> str:
-    parts = urlsplit(page_url)
-    return f"{parts.scheme}://{parts.netloc}"
+def _page_origin(page_url: str) -> str:
+    return origin_of(page_url)
 
 
 def _count_links(container: LexborNode, cache: dict[int, int]) -> int:
