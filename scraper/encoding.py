@@ -67,3 +67,21 @@ def decode_body(body: bytes, header_charset: str | None = None, fallback: str = 
     """Decode a response body; undecodable bytes become U+FFFD rather than an exception."""
     charset = detect_charset(body, header_charset, fallback)
     return body.decode(charset, errors="replace").lstrip("\ufeff")
+
+
+def markup_for_parser(body: bytes, header_charset: str | None = None, fallback: str = "utf-8") -> str | bytes:
+    """What the HTML parser is given: the text `decode_body` gives, or the same text still as UTF-8 bytes.
+
+    The parser works on UTF-8 and encodes any text it is given; valid UTF-8 bytes without a BOM parse
+    to the same tree, which saves decoding and encoding every page again. Invalid bytes are decoded
+    here instead: lexbor keeps them raw and its text reads may join two nodes' broken sequences.
+    """
+    charset = detect_charset(body, header_charset, fallback)
+    if charset == "utf-8" and not body.startswith(codecs.BOM_UTF8):
+        try:
+            body.decode("utf-8")
+        except UnicodeDecodeError:
+            pass
+        else:
+            return body
+    return body.decode(charset, errors="replace").lstrip("\ufeff")

@@ -16,11 +16,10 @@ import logging
 from collections.abc import Callable
 from datetime import datetime
 from typing import TypeVar
-from urllib.parse import urljoin
 
 from selectolax.lexbor import LexborHTMLParser, LexborNode
 
-from scraper.encoding import decode_body
+from scraper.encoding import markup_for_parser
 from scraper.extract.body import body_paragraphs
 from scraper.extract.credits import find_photo_credit
 from scraper.extract.dates import DATE_IN_TEXT, parse_iso, parse_published, to_iso
@@ -29,6 +28,7 @@ from scraper.extract.dom import (
     first_with_text,
     is_noise_block,
     iter_text,
+    matches_in_order,
     select_all,
     visible_text,
 )
@@ -38,13 +38,14 @@ from scraper.extract.sidebar import find_sidebar
 from scraper.extract.text import normalize_space
 from scraper.models import Article, Quote, SidebarItem
 from scraper.sites import SiteProfile, profile_for_url
-from scraper.urls import parse_article_url
+from scraper.urls import join_url, parse_article_url
 
 log = logging.getLogger(__name__)
 T = TypeVar("T")
 
 # Templates wrap the calendar and forms in the sidebar; they are never sidebar items either.
 CALENDAR_SELECTORS = ("#calendar-layer", "table.calendar", "#calendar")
+CALENDARS = ", ".join(CALENDAR_SELECTORS)
 TITLE_SEPARATORS = (" » ", " &raquo; ", " | ", " — ")
 # Less paragraph text than this is not taken for an article's text block.
 MIN_BODY_CHARS = 200
@@ -91,8 +92,8 @@ def _date(
 ) -> tuple[str | None, str | None]:
     """(published_text as shown, published_at ISO) from the date element or the story's text."""
     tz = profile.timezone
-    for selector in profile.selector("date"):
-        for node in select_all(story, selector):
+    for found in matches_in_order(story, profile.selector("date")):
+        for node in found:
             text = visible_text(node)
             match = DATE_IN_TEXT.search(text)
             shown = normalize_space(match.group(0)) if match else (text if 0 < len(text) <= 40 else None)
@@ -152,14 +153,14 @@ def _image(story: LexborNode, head: HeadMeta, profile: SiteProfile, page_url: st
     node = first_match(story, profile.selector("image"))
     src = node.attributes.get("src") or node.attributes.get("data-src") if node is not None else None
     if src:
-        return urljoin(page_url, src.strip())
+        return join_url(page_url, src.strip())
     return head.og_image
 
 
 def _tags(story: LexborNode, profile: SiteProfile) -> tuple[str, ...]:
     seen: dict[str, None] = {}
-    for selector in profile.selector("tags"):
-        for node in select_all(story, selector):
+    for found in matches_in_order(story, profile.selector("tags")):
+        for node in found:
             tag = visible_text(node)
             if tag:
                 seen.setdefault(tag, None)
@@ -203,10 +204,9 @@ def extract_article(
     """
     profile = profile or profile_for_url(url)
     fetched = _fetched_moment(fetched_at, profile)
-    if isinstance(html, bytes):
-        html = decode_body(html, header_charset, profile.fallback_charset)
+    markup = markup_for_parser(html, header_charset, profile.fallback_charset) if isinstance(html, bytes) else html
     warnings: list[str] = []
-    tree = LexborHTMLParser(html)
+    tree = LexborHTMLParser(markup)
     head = _guarded("head", warnings, HeadMeta(None, None, None, None, None), lambda: read_head(tree, url))
     content, story = _story_nodes(tree, profile)
     body_node = _guarded("body", warnings, None, lambda: _body_node(story, profile))
@@ -227,7 +227,7 @@ def extract_article(
     paragraphs = _drop_furniture(paragraphs, headline, published_text, photo_credit)
     body = "\n\n".join(paragraphs) or None
     quotes: list[Quote] = _guarded("quotes", warnings, [], lambda: extract_quotes(paragraphs))
-    excluded = [story, *(n for s in CALENDAR_SELECTORS for n in select_all(tree.root or story, s))]
+    excluded = [story, *select_all(tree.root or story, CALENDARS)]
     sidebar: list[SidebarItem] = _guarded(
         "sidebar",
         warnings,

@@ -10,10 +10,11 @@ their leading words, because stock DLE templates put some of them inside the tex
 from __future__ import annotations
 
 import re
+from itertools import islice
 
 from selectolax.lexbor import LexborNode
 
-from scraper.extract.dom import is_noise_block, iter_text
+from scraper.extract.dom import NEVER_TEXT_TAGS, is_noise_block, iter_text
 from scraper.extract.text import normalize_space
 
 BLOCK_TAGS = frozenset(
@@ -55,32 +56,89 @@ NOT_BODY_LINE = re.compile(
 )
 
 
+# First letters of the furniture lines, case-folded: a text starting with any other letter is no such line.
+_FURNITURE_INITIALS = frozenset("тмнофипвч")
+
+
+def _is_furniture_text(text: str) -> bool:
+    """Whether a block's text (`node.text(deep=True)`) marks it as template furniture (`Теги: …`).
+
+    Most blocks are story paragraphs: their first letter settles it without normalizing the text.
+    """
+    if len(text) > MAX_FURNITURE_CHARS:
+        return False
+    start = text.lstrip()[:1]
+    if start and start.isalpha() and start.casefold()[:1] not in _FURNITURE_INITIALS:
+        return False
+    return NOT_BODY_LINE.match(normalize_space(text[:120])) is not None
+
+
 def _starts_as_furniture(block: LexborNode) -> bool:
     """A short block whose first words mark it as template furniture (`Теги: …`, `Новость отредактировал …`)."""
-    text = block.text(deep=True)
-    return len(text) <= MAX_FURNITURE_CHARS and NOT_BODY_LINE.match(normalize_space(text[:120])) is not None
+    return _is_furniture_text(block.text(deep=True))
 
 
 MAX_FURNITURE_CHARS = 400
+# Elements the walk treats specially themselves: line breaks cut paragraphs, rows join their cells,
+# the rest are left out. `img` is left out too but never holds text.
+SELF_SPECIAL_TAGS = (NEVER_TEXT_TAGS | {"br", "tr"}) - {"img"}
+# Attributes that may make is_noise_block leave an element out.
+NOISE_ATTRIBUTES = ("class", "id", "style", "hidden")
+
+
+def _marked_elements(container: LexborNode) -> set[int]:
+    """The elements (mem_ids) whose paragraphs are not simply their text nodes joined.
+
+    That is an element treated specially itself (see SELF_SPECIAL_TAGS, or one with a class, id, style
+    or hidden flag, which may be noise), and every element holding one or holding a block (a nested
+    block cuts its text into paragraphs). Any other element reads as `text(deep=True)` in a single
+    call, which saves walking the many plain paragraphs of a story node by node. One walk over the
+    elements (no text nodes) is cheaper than a selector query: lexbor compiles selectors on every call.
+    """
+    marked: set[int] = set()
+    top = container.mem_id
+    for node in islice(container.traverse(), 1, None):  # the container itself comes first
+        tag = node.tag
+        if tag in SELF_SPECIAL_TAGS:
+            current: LexborNode | None = node
+        else:
+            attrs = node.attributes
+            if attrs and any(name in attrs for name in NOISE_ATTRIBUTES):
+                current = node
+            elif tag in BLOCK_TAGS:
+                current = node.parent
+            else:
+                continue
+        while current is not None:
+            node_id = current.mem_id
+            if node_id == top or node_id in marked:
+                break
+            marked.add(node_id)
+            current = current.parent
+    return marked
 
 
 class _ParagraphCollector:
     """Walks a container and cuts its text into paragraphs."""
 
-    def __init__(self) -> None:
+    def __init__(self, marked: set[int]) -> None:
         self.paragraphs: list[str] = []
         self._buffer: list[str] = []
+        self._marked = marked
 
     def flush(self) -> None:
+        if not self._buffer:
+            return
         text = normalize_space("".join(self._buffer))
         self._buffer.clear()
+        self._add(text)
+
+    def _add(self, text: str) -> None:
         if text and not NOT_BODY_LINE.match(text):
             self.paragraphs.append(text)
 
     def add_row(self, row: LexborNode) -> None:
-        cells = [
-            normalize_space("".join(iter_text(cell))) for cell in row.iter() if cell.tag in ("td", "th")
-        ]
+        cells = [normalize_space("".join(iter_text(cell))) for cell in row.iter() if cell.tag in ("td", "th")]
         text = " | ".join(cell for cell in cells if cell)
         if text:
             self.paragraphs.append(text)
@@ -92,6 +150,14 @@ class _ParagraphCollector:
                 self._buffer.append(child.text_content or "")
             elif tag == "-comment":
                 continue
+            elif child.mem_id not in self._marked:
+                # A plain element (no class, nothing special inside): its text nodes, in one call.
+                text = child.text(deep=True)
+                if tag not in BLOCK_TAGS:
+                    self._buffer.append(text)
+                elif not _is_furniture_text(text):
+                    self.flush()
+                    self._add(normalize_space(text))
             elif tag == "br":
                 self.flush()
             elif is_noise_block(child) or (tag in BLOCK_TAGS and _starts_as_furniture(child)):
@@ -109,7 +175,7 @@ class _ParagraphCollector:
 
 def body_paragraphs(container: LexborNode) -> list[str]:
     """The paragraphs of the text container, normalized, without template furniture."""
-    collector = _ParagraphCollector()
+    collector = _ParagraphCollector(_marked_elements(container))
     collector.walk(container)
     collector.flush()
     return collector.paragraphs

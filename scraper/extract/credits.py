@@ -12,7 +12,8 @@ from collections.abc import Sequence
 
 from selectolax.lexbor import LexborNode
 
-from scraper.extract.dom import select_all, visible_text
+from scraper.extract.dom import matches_in_order, select_all, select_first, visible_text
+from scraper.extract.text import INVISIBLE_CHARS
 
 CREDIT_LABEL = re.compile(
     r"^\s*(?:фото\s+с\s+сайта\s*(?::|—|–|-)?|"
@@ -25,6 +26,9 @@ CREDIT_INSIDE = re.compile(
     re.IGNORECASE,
 )
 MAX_CREDIT_CHARS = 200
+_UNSEEN = "script, style, noscript, template"
+# The word every credit label contains, matched as CREDIT_LABEL matches it.
+_LABEL_WORD = re.compile("фото", re.IGNORECASE)
 _PUNY_LABEL = re.compile(r"\b(?:[a-z0-9-]+\.)*xn--[a-z0-9-]+(?:\.[a-z0-9-]+)*\b", re.IGNORECASE)
 
 
@@ -58,8 +62,8 @@ def credit_from_text(text: str, *, bare_allowed: bool) -> str | None:
 
 def find_photo_credit(story: LexborNode, selectors: Sequence[str]) -> str | None:
     """The credit of the story's main image, or None when the page names no source."""
-    for selector in selectors:
-        for node in select_all(story, selector):
+    for found in matches_in_order(story, selectors):
+        for node in found:
             text = visible_text(node)
             if not text:
                 continue
@@ -70,8 +74,32 @@ def find_photo_credit(story: LexborNode, selectors: Sequence[str]) -> str | None
     return _credit_by_label(story)
 
 
+def _may_hold_label(story: LexborNode) -> bool:
+    """False only when no element's visible text can contain `фото` in any letter case.
+
+    Text a reader never sees (invisible characters, scripts and styles) can split the word in the raw
+    text while the visible text joins it, so a story holding either is always searched. The word is
+    looked for only where an `ф` stands (the only letters case-insensitive matching takes for it):
+    folding the whole story's case would cost more than the rest of the check.
+    """
+    text = story.text(deep=True)
+    for letter in "фФ":
+        at = text.find(letter)
+        while at >= 0:
+            if _LABEL_WORD.match(text, at):
+                return True
+            at = text.find(letter, at + 1)
+    return any(char in text for char in INVISIBLE_CHARS) or select_first(story, _UNSEEN) is not None
+
+
 def _credit_by_label(story: LexborNode) -> str | None:
-    """Any short element of the story whose text starts with a credit label."""
+    """Any short element of the story whose text starts with a credit label.
+
+    Every label contains `фото`; a story whose text lacks it has no labelled element, which one
+    C-level text read shows without a selector walk and a text read per element.
+    """
+    if not _may_hold_label(story):
+        return None
     for node in select_all(story, "div, p, span, small, em, i, figcaption, td, li"):
         text = visible_text(node)
         if not text or len(text) > MAX_CREDIT_CHARS + 20 or not CREDIT_LABEL.match(text):

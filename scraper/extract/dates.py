@@ -43,6 +43,7 @@ DATE_IN_TEXT = re.compile(
     "|".join(re.sub(r"\(\?P<\w+>", "(?:", p.pattern) for p in (_ABSOLUTE, _RELATIVE, _NUMERIC)), re.IGNORECASE
 )
 _CLOCK = re.compile(r"^\s*(\d{1,2}):(\d{2})\s*$")
+_ONE_DAY = timedelta(days=1)
 
 
 def to_iso(moment: datetime) -> str:
@@ -117,6 +118,19 @@ def parse_published(text: str, fetched_at: datetime, tz: ZoneInfo) -> datetime |
     return parse_fast(text, fetched_at, tz) or parse_with_dateparser(text, fetched_at, tz)
 
 
+@lru_cache(maxsize=2048)
+def _clock(raw: str) -> tuple[int, int, str] | None:
+    """(minutes after midnight, hour, `HH:MM`) of a bare clock time; None when it is no valid time.
+
+    Remembered: feeds repeat the same few hundred strings, and a regex match per item adds up.
+    """
+    match = _CLOCK.match(raw)
+    if not match or int(match[1]) > 23 or int(match[2]) > 59:
+        return None
+    hour, minute = int(match[1]), int(match[2])
+    return hour * 60 + minute, hour, f"{hour:02d}:{minute:02d}"
+
+
 def resolve_clock_times(times: Iterable[str], fetched_at: datetime, tz: ZoneInfo) -> list[datetime | None]:
     """Dates for a newest-first feed of bare `HH:MM` times, as the portal's sidebar shows them.
 
@@ -126,18 +140,18 @@ def resolve_clock_times(times: Iterable[str], fetched_at: datetime, tz: ZoneInfo
     """
     local_fetch = fetched_at.astimezone(tz)
     day = local_fetch.date()
-    previous: time | None = time(local_fetch.hour, local_fetch.minute)
+    previous = local_fetch.hour * 60 + local_fetch.minute
     resolved: list[datetime | None] = []
     for raw in times:
-        match = _CLOCK.match(raw)
-        if not match or int(match[1]) > 23 or int(match[2]) > 59:
+        clock = _clock(raw)
+        if clock is None:
             resolved.append(None)
             continue
-        clock = time(int(match[1]), int(match[2]))
-        if previous is not None and clock > previous:
-            day -= timedelta(days=1)
-        previous = clock
-        resolved.append(datetime.combine(day, clock, tzinfo=tz))
+        minutes = clock[0]
+        if minutes > previous:
+            day -= _ONE_DAY
+        previous = minutes
+        resolved.append(datetime.combine(day, time(clock[1], minutes % 60), tzinfo=tz))
     return resolved
 
 
@@ -155,15 +169,31 @@ def _offset_text(tz: ZoneInfo, day: date, hour: int) -> str:
 def resolve_clock_times_iso(times: Iterable[str], fetched_at: datetime, tz: ZoneInfo) -> list[str | None]:
     """`resolve_clock_times` formatted as `to_iso` would, without a datetime per item.
 
-    A page's feed has dozens of items and every crawled page has one, so the offset is computed once
-    per zone, day and hour (the only places a time zone's offset can change) instead of once per item.
+    A page's feed has dozens of items and every crawled page has one, so the minutes are compared as
+    ints, the date is formatted once per day and the offset looked up once per day and hour (the only
+    places a time zone's offset can change) instead of once per item.
     """
+    local_fetch = fetched_at.astimezone(tz)
+    day = local_fetch.date()
+    previous = local_fetch.hour * 60 + local_fetch.minute
+    day_text = ""
+    offsets: dict[int, str] = {}  # of `day`, by hour
     resolved: list[str | None] = []
-    for moment in resolve_clock_times(times, fetched_at, tz):
-        if moment is None:
+    for raw in times:
+        clock = _clock(raw)
+        if clock is None:
             resolved.append(None)
             continue
-        day = moment.date()
-        offset = _offset_text(tz, day, moment.hour)
-        resolved.append(f"{day.isoformat()}T{moment.hour:02d}:{moment.minute:02d}:00{offset}")
+        minutes, hour, shown = clock
+        if minutes > previous:
+            day -= _ONE_DAY
+            day_text = ""
+            offsets = {}
+        previous = minutes
+        if not day_text:
+            day_text = day.isoformat()
+        offset = offsets.get(hour)
+        if offset is None:
+            offset = offsets[hour] = _offset_text(tz, day, hour)
+        resolved.append(f"{day_text}T{shown}:00{offset}")
     return resolved

@@ -7,7 +7,7 @@ treated as matching nothing, so a bad profile entry degrades one field instead o
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterator, Sequence
 
 from selectolax.lexbor import LexborNode
 
@@ -55,21 +55,62 @@ def select_all(node: LexborNode, selector: str) -> list[LexborNode]:
         return []
 
 
-def first_match(node: LexborNode, selectors: Iterable[str]) -> LexborNode | None:
+def select_first(node: LexborNode, selector: str) -> LexborNode | None:
+    """The first match in document order; lexbor stops walking there instead of collecting every match."""
+    try:
+        return node.css_first(selector)
+    except Exception:  # an unparsable selector matches nothing, as in select_all
+        return None
+
+
+def any_match(node: LexborNode, selectors: Sequence[str]) -> bool:
+    """Whether any of the selectors matches: one walk of the tree for all of them instead of one each.
+
+    The profile's fallback selectors rarely match on the portal's own pages, so checking them together
+    first saves a full walk per selector; a list with a bad selector is tried one selector at a time.
+    """
+    if not selectors:
+        return False
+    try:
+        return node.css_first(", ".join(selectors)) is not None
+    except Exception:
+        return any(select_first(node, selector) is not None for selector in selectors)
+
+
+def first_match(node: LexborNode, selectors: Sequence[str]) -> LexborNode | None:
     """The first element matched by the first selector that matches anything."""
-    for selector in selectors:
-        found = select_all(node, selector)
-        if found:
-            return found[0]
+    if not selectors:
+        return None
+    found = select_first(node, selectors[0])
+    if found is not None or not any_match(node, selectors[1:]):
+        return found
+    for selector in selectors[1:]:
+        found = select_first(node, selector)
+        if found is not None:
+            return found
     return None
 
 
-def first_with_text(node: LexborNode, selectors: Iterable[str]) -> LexborNode | None:
+def matches_in_order(node: LexborNode, selectors: Sequence[str]) -> Iterator[list[LexborNode]]:
+    """Each selector's matches in the profile's order, computed only as far as the caller reads.
+
+    The first selector is the portal's own markup and usually settles the field; the fallbacks are
+    then checked together in one walk before they are tried one by one.
+    """
+    if not selectors:
+        return
+    yield select_all(node, selectors[0])
+    if any_match(node, selectors[1:]):
+        for selector in selectors[1:]:
+            yield select_all(node, selector)
+
+
+def first_with_text(node: LexborNode, selectors: Sequence[str]) -> LexborNode | None:
     """Like first_match, skipping matches whose visible text is empty."""
-    for selector in selectors:
-        for found in select_all(node, selector):
-            if visible_text(found):
-                return found
+    for found in matches_in_order(node, selectors):
+        for match in found:
+            if visible_text(match):
+                return match
     return None
 
 

@@ -7,11 +7,11 @@ the fallbacks when the visible markup is unfamiliar.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from urllib.parse import urljoin
 
-from selectolax.lexbor import LexborHTMLParser
+from selectolax.lexbor import LexborHTMLParser, LexborNode
 
 from scraper.extract.text import normalize_space
+from scraper.urls import join_url
 
 
 @dataclass(frozen=True, slots=True)
@@ -23,22 +23,80 @@ class HeadMeta:
     generator: str | None
 
 
-def _attr(tree: LexborHTMLParser, selector: str, attribute: str) -> str | None:
-    node = tree.css_first(selector)
-    if node is None:
-        return None
-    value = normalize_space(node.attributes.get(attribute))
-    return value or None
+# Each field: the element holding it, and the attribute holding its value.
+_FIELDS: dict[str, tuple[str, str]] = {
+    "canonical": ("link[rel='canonical']", "href"),
+    "og_url": ("meta[property='og:url']", "content"),
+    "og_image": ("meta[property='og:image']", "content"),
+    "og_title": ("meta[property='og:title']", "content"),
+    "generator": ("meta[name='generator']", "content"),
+    "title": ("title", ""),
+}
+_ANY_FIELD = ", ".join(selector for selector, _ in _FIELDS.values())
+# The field an element holds, by (tag, attribute, exact value) as the selectors above name them.
+_FIELD_OF = {
+    ("link", "rel", "canonical"): "canonical",
+    ("meta", "property", "og:url"): "og_url",
+    ("meta", "property", "og:image"): "og_image",
+    ("meta", "property", "og:title"): "og_title",
+    ("meta", "name", "generator"): "generator",
+}
+
+
+def _head_elements(head: LexborNode) -> dict[str, LexborNode] | None:
+    """The first element of each field within <head>, found in one selector walk of the head.
+
+    None when an element matched in a way the exact names above do not explain (the selector engine
+    may compare some attribute values without case): then each field is looked up on its own.
+    """
+    found: dict[str, LexborNode] = {}
+    for node in head.css(_ANY_FIELD):
+        tag = node.tag
+        if tag == "title":
+            found.setdefault("title", node)
+            continue
+        attrs = node.attributes
+        fields = [
+            field
+            for key in ("rel", "property", "name")
+            if (field := _FIELD_OF.get((tag, key, attrs.get(key) or ""))) is not None
+        ]
+        if not fields:
+            return None
+        for field in fields:
+            found.setdefault(field, node)
+    return found
+
+
+def _elements(tree: LexborHTMLParser) -> dict[str, LexborNode | None]:
+    """The page's first element for each field. The head comes before the body, so a match there
+    is the page's first; only a field the head lacks costs a walk of the whole page."""
+    head = tree.head
+    in_head = _head_elements(head) if head is not None else None
+    if in_head is None:
+        in_head = {}
+        if head is not None:
+            for field, (selector, _) in _FIELDS.items():
+                node = head.css_first(selector)
+                if node is not None:
+                    in_head[field] = node
+    return {field: in_head.get(field) or tree.css_first(selector) for field, (selector, _) in _FIELDS.items()}
 
 
 def read_head(tree: LexborHTMLParser, page_url: str) -> HeadMeta:
-    canonical = _attr(tree, "link[rel='canonical']", "href") or _attr(tree, "meta[property='og:url']", "content")
-    image = _attr(tree, "meta[property='og:image']", "content")
-    title_node = tree.css_first("title")
+    elements = _elements(tree)
+
+    def value(field: str) -> str | None:
+        node = elements[field]
+        return normalize_space(node.attributes.get(_FIELDS[field][1])) or None if node is not None else None
+
+    canonical = value("canonical") or value("og_url")
+    image = value("og_image")
+    title_node = elements["title"]
     return HeadMeta(
-        canonical_url=urljoin(page_url, canonical) if canonical else None,
-        og_title=_attr(tree, "meta[property='og:title']", "content"),
-        og_image=urljoin(page_url, image) if image else None,
+        canonical_url=join_url(page_url, canonical) if canonical else None,
+        og_title=value("og_title"),
+        og_image=join_url(page_url, image) if image else None,
         title=normalize_space(title_node.text()) if title_node is not None else None,
-        generator=_attr(tree, "meta[name='generator']", "content"),
+        generator=value("generator"),
     )

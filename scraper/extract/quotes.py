@@ -17,7 +17,9 @@ is attached to it. Pronoun speakers (`– отметил он`) are resolved to 
 quote, which is why the paragraphs are read in order with a small per-call register of names.
 
 Every scan is a precompiled regex anchored at a known position or a single left-to-right pass, so the
-cost stays linear in the text: this runs on every page of a crawl.
+cost stays linear in the text: this runs on every page of a crawl. For the same reason the common case
+is kept cheap: a paragraph with neither a guillemet nor an opening dash costs a few `str` checks, and
+names are collected only when a pronoun speaker asks for them (see `_People`).
 """
 
 from __future__ import annotations
@@ -38,6 +40,7 @@ def _words(text: str) -> tuple[str, ...]:
 
 
 _DASH = "[–—-]"
+_DASHES = "–—-"
 
 # Speech verbs. Past tense in every gender and number is built from the stem before "-л".
 _PAST_STEMS = _words(
@@ -64,41 +67,48 @@ _PRESENT_FORMS = _words(
 )
 
 
-def _verb_forms() -> list[str]:
-    """All verb forms, longest first so that `сказала` is never cut to `сказал`."""
+def _verb_forms() -> frozenset[str]:
+    """All verb forms; each is one word, so a speech verb is recognised by a set lookup."""
     forms = [stem + ending for stem in _PAST_STEMS for ending in ("л", "ла", "ло", "ли")]
     forms += [stem + ending for stem in _PAST_REFLEXIVE_STEMS for ending in ("лся", "лась", "лось", "лись")]
     forms += _PRESENT_FORMS
-    return sorted(set(forms), key=len, reverse=True)
+    return frozenset(forms)
 
 
+_VERB_FORMS = _verb_forms()
 # Adverbs that may stand next to the verb without being part of the attribution.
 _FILLERS = frozenset(_words("также ещё еще тогда затем позже потом вновь снова далее уже особо отдельно"))
-_VERB = "(?:" + "|".join(_verb_forms()) + ")"
 _FILLER = "(?:" + "|".join([*sorted(_FILLERS), "в свою очередь"]) + ")"
 
-# A speech verb at the start of an attribution, after optional adverbs that are not part of it.
-_LEAD_VERB = re.compile(rf"(?:{_FILLER}\s+){{0,2}}(?P<verb>{_VERB})(?![\w-])")
-_VERB_WORD = re.compile(_VERB)
+# The word at the start of an attribution, after optional adverbs that are not part of it. It is the
+# speech verb when it is in _VERB_FORMS and no hyphen follows: one set lookup instead of trying a few
+# hundred alternatives (no adverb is a verb, so only the word after all the adverbs can be one).
+_LEAD_WORD = re.compile(rf"(?:{_FILLER}\s+){{0,2}}(\w+)")
 # After a closing guillemet: `», –`, `» –`, `!» –`.
 _AFTER_QUOTE = re.compile(rf"\s*,?\s*{_DASH}\s*")
-# Inside speech: the punctuation and dash that hand over to an attribution (`Часть один, – `).
-_SPLIT_DASH = re.compile(rf"(?P<punct>[,!?…]|(?<=\.\.)\.)\s*{_DASH}\s*")
+# Inside speech: the punctuation and dash that hand over to an attribution (`Часть один, – `). The
+# ellipsis's last dot is written `\.(?<=\.\.\.)` so that every alternative opens with a literal: the
+# regex engine then jumps from one punctuation mark to the next instead of trying every position.
+_SPLIT_DASH = re.compile(rf"(?P<punct>,|!|\?|…|\.(?<=\.\.\.))\s*{_DASH}\s*")
 # After an attribution, a dash that resumes the same speech (`Гусева. – Часть два`).
 _RESUME = re.compile(rf"\s*[.,]\s*{_DASH}\s*")
 _DASH_OPENING = re.compile(rf"\s*{_DASH}\s*")
 _END_OF_SPEECH = re.compile(r"\s*[.!?…]?\s*$")
-_GUILLEMET = re.compile("[«»]")
 
 # One token of an attribution; tokens are separated by whitespace only, so any other punctuation ends
 # the attribution. An initial is a capital with a dot that a capital follows (`А.В. Гусев`).
-_TOKEN = re.compile(r"«[^«»]{0,80}»|\"[^\"]{0,80}\"|[А-ЯЁA-Z]\.(?=\s?[А-ЯЁA-Z])|\w[\w-]*")
-_SPACE = re.compile(r"\s*")
+_TOKEN_PATTERN = r"«[^«»]{0,80}»|\"[^\"]{0,80}\"|[А-ЯЁA-Z]\.(?=\s?[А-ЯЁA-Z])|\w[\w-]*"
+_TOKEN = re.compile(_TOKEN_PATTERN)
+# A token and the whitespace before it, so that reading forward takes one match per token.
+_SPACED_TOKEN = re.compile(rf"\s*({_TOKEN_PATTERN})")
+# Tokens separated by whitespace, or by nothing after an initial's dot: a run that ends at a colon is
+# the attribution before a quote. Atomic groups make each token exactly the one _TOKEN finds.
+_TOKEN_RUN = re.compile(rf"(?>{_TOKEN_PATTERN})(?:(?:\s+|(?<=\.))(?>{_TOKEN_PATTERN}))*")
 _MAX_ATTRIBUTION_TOKENS = 30
 _BEFORE_WINDOW = 300
 
 _NAME_WORD = re.compile(r"(?<![\w-])[А-ЯЁ][а-яё]+(?:-[А-ЯЁ][а-яё]+)?(?![\w-])")
-# Runs of capitalised words separated by whitespace, found in one C-level scan (observe() is hot).
+# Runs of capitalised words separated by whitespace, found in one C-level scan.
 _NAME_RUN = re.compile(r"(?<![\w-])[А-ЯЁ][а-яё]+(?:-[А-ЯЁ][а-яё]+)?(?:\s+[А-ЯЁ][а-яё]+(?:-[А-ЯЁ][а-яё]+)?)*(?![\w-])")
 _INITIAL = re.compile(r"[А-ЯЁA-Z]\.")
 _PATRONYMIC = re.compile(r"[А-ЯЁ][а-яё]+(?:ович|евич|ич|овна|евна|ична|инична)")
@@ -136,15 +146,11 @@ _PREPOSITIONS = frozenset(
     {"в", "во", "на", "по", "для", "при", "после", "перед", "с", "со", "у", "из", "от", "об", "о", "к", "ко", "за"}
 )
 
-
-class _Token(NamedTuple):
-    text: str
-    start: int
-    end: int
+# A token as (text, start, end): plain tuples, because attributions are tokenized on every quote.
+_Token = tuple[str, int, int]
 
 
-@dataclass(frozen=True, slots=True)
-class _Attribution:
+class _Attribution(NamedTuple):
     """Who spoke, before pronouns are resolved: a pronoun can only be resolved in reading order."""
 
     verb: str
@@ -154,9 +160,8 @@ class _Attribution:
     is_pronoun: bool
 
 
-class _Speech(NamedTuple):
-    text: str
-    attribution: _Attribution
+# A piece of speech: its text and who spoke it.
+_Speech = tuple[str, _Attribution]
 
 
 # --- persons named so far -------------------------------------------------------------------------
@@ -203,12 +208,48 @@ class _People:
 
     A later mention of a known surname (`Курбатов`, `И. Артамонов`) is the same person, so a pronoun
     resolves to the full name as first written (`Сергей Курбатов`).
+
+    Only a pronoun speaker ever asks who was named, and most articles have none, while noting names
+    means scanning all the plain text. So `observe()` and `mention()` just log their arguments, and
+    `last()` first replays the log in order: the register then holds what eager calls would have built.
     """
+
+    __slots__ = ("_log", "_people")
 
     def __init__(self) -> None:
         self._people: list[_Person] = []
+        self._log: list[str | tuple[str, int, int]] = []
 
     def mention(self, name: str) -> None:
+        """Note a speaker's name (replayed by `_mention`)."""
+        self._log.append(name)
+
+    def observe(self, text: str, start: int, end: int) -> None:
+        """Note the persons plain text[start:end] names (replayed by `_observe`)."""
+        if start < end:
+            self._log.append((text, start, end))
+
+    def last(self, gender: Gender) -> str | None:
+        """The last person named; `он`/`она` skip persons of the other gender when one fits."""
+        self._replay()
+        if not self._people:
+            return None
+        if gender is not None:
+            for person in reversed(self._people):
+                if person.gender in (gender, None):
+                    return person.name
+        return self._people[-1].name
+
+    def _replay(self) -> None:
+        for event in self._log:
+            if isinstance(event, str):
+                self._mention(event)
+            else:
+                text, start, end = event
+                self._observe(text[start:end])
+        self._log.clear()
+
+    def _mention(self, name: str) -> None:
         person = _person(name)
         for index, known in enumerate(self._people):
             if known.surname == person.surname:
@@ -219,17 +260,7 @@ class _People:
                 return
         self._people.append(person)
 
-    def last(self, gender: Gender) -> str | None:
-        """The last person named; `он`/`она` skip persons of the other gender when one fits."""
-        if not self._people:
-            return None
-        if gender is not None:
-            for person in reversed(self._people):
-                if person.gender in (gender, None):
-                    return person.name
-        return self._people[-1].name
-
-    def observe(self, text: str) -> None:
+    def _observe(self, text: str) -> None:
         """Note the persons a plain sentence names: a first name and a surname, or a known surname."""
         for match in _NAME_RUN.finditer(text):
             words = match.group().split()
@@ -243,11 +274,11 @@ class _People:
             word = words[index]
             if word in _FIRST_NAMES and index + 1 < len(words):
                 size = 3 if index + 2 < len(words) and _PATRONYMIC.fullmatch(words[index + 1]) else 2
-                self.mention(" ".join(words[index : index + size]))
+                self._mention(" ".join(words[index : index + size]))
                 index += size
                 continue
             if any(known.surname == word for known in self._people):
-                self.mention(word)
+                self._mention(word)
             index += 1
 
 
@@ -257,97 +288,107 @@ class _People:
 def _tokens_from(text: str, pos: int, end: int) -> list[_Token]:
     """The whitespace-separated tokens of an attribution in text[pos:end]."""
     tokens: list[_Token] = []
-    while len(tokens) < _MAX_ATTRIBUTION_TOKENS:
-        space = _SPACE.match(text, pos, end)
-        start = space.end() if space else pos
-        if tokens and start == pos and not tokens[-1].text.endswith("."):
+    match = _SPACED_TOKEN.match(text, pos, end)
+    while match is not None:
+        start, pos = match.span(1)
+        if tokens and start == tokens[-1][2] and not tokens[-1][0].endswith("."):
+            break  # glued to the previous token, which only an initial's dot allows
+        tokens.append((match[1], start, pos))
+        if len(tokens) == _MAX_ATTRIBUTION_TOKENS:
             break
-        match = _TOKEN.match(text, start, end)
-        if match is None:
-            break
-        tokens.append(_Token(match.group(), match.start(), match.end()))
-        pos = match.end()
+        match = _SPACED_TOKEN.match(text, pos, end)
     return tokens
 
 
 def _tokens_before(text: str, end: int) -> list[_Token]:
-    """The whitespace-separated tokens that run up to `end`, back to the clause's punctuation."""
-    start = max(0, end - _BEFORE_WINDOW)
-    run: list[_Token] = []
-    for match in _TOKEN.finditer(text, start, end):
-        gap = text[run[-1].end : match.start()] if run else ""
-        if run and not (gap.isspace() or (not gap and run[-1].text.endswith("."))):
-            run = []
-        run.append(_Token(match.group(), match.start(), match.end()))
-    if run and text[run[-1].end : end].strip():
+    """The whitespace-separated tokens that run up to `end`, back to the clause's punctuation.
+
+    The window is split into runs by one regex scan; only the last run can reach `end`.
+    """
+    run = None
+    for match in _TOKEN_RUN.finditer(text, max(0, end - _BEFORE_WINDOW), end):
+        run = match
+    if run is None or text[run.end() : end].strip():
         return []
-    return run
+    return [(match[0], match.start(), match.end()) for match in _TOKEN.finditer(text, run.start(), end)]
 
 
-def _is_name_word(token: _Token) -> bool:
-    return _NAME_WORD.fullmatch(token.text) is not None
+# The token tests below first check a letter (every patronymic ends in -ич or -на), which spares most
+# words the regex.
 
 
-def _is_initial(token: _Token) -> bool:
-    return _INITIAL.fullmatch(token.text) is not None
+def _is_name_word(word: str) -> bool:
+    return word[0].isupper() and _NAME_WORD.fullmatch(word) is not None
 
 
-def _is_first_name(token: _Token, sentence_start: bool) -> bool:
+def _is_initial(word: str) -> bool:
+    return word[-1] == "." and _INITIAL.fullmatch(word) is not None
+
+
+def _is_patronymic(word: str) -> bool:
+    return word.endswith(("ич", "на")) and _PATRONYMIC.fullmatch(word) is not None
+
+
+def _is_first_name(word: str, sentence_start: bool) -> bool:
     """A known first name, or, inside a sentence, a capitalised word ending like one (`Гурген`)."""
-    if token.text in _FIRST_NAMES:
+    if word in _FIRST_NAMES:
         return True
-    if sentence_start or not _is_name_word(token):
+    if sentence_start or not _is_name_word(word):
         return False
-    return token.text[-1] not in "аяеёиоуыэюйь"
+    return word[-1] not in "аяеёиоуыэюйь"
 
 
-def _name_start(tokens: list[_Token], sentence_start: bool) -> int | None:
-    """Where the person's name begins in an attribution that ends with it, if it does.
+def _name_start(words: list[str], sentence_start: bool) -> int | None:
+    """Where the person's name begins in an attribution (its token texts) that ends with it, if it does.
 
     One to three capitalised words: a surname with up to two initials before it, first name and
     surname, first name + patronymic + surname (either order), or a bare surname. `sentence_start`
-    means the first token is capitalised only because it opens the sentence (`Губернатор Артамонов`).
+    means the first word is capitalised only because it opens the sentence (`Губернатор Артамонов`).
     """
-    count = len(tokens)
-    if count == 0 or not _is_name_word(tokens[-1]):
+    count = len(words)
+    if count == 0 or not _is_name_word(words[-1]):
         return None
     first = count - 1
-    while first > 0 and count - first <= 2 and _is_initial(tokens[first - 1]):
+    while first > 0 and count - first <= 2 and _is_initial(words[first - 1]):
         first -= 1
     if first < count - 1:
         return first
-    if count >= 3 and _PATRONYMIC.fullmatch(tokens[-2].text) and _is_name_word(tokens[-3]):
+    if count >= 3 and _is_patronymic(words[-2]) and _is_name_word(words[-3]):
         return count - 3
-    if (
-        count >= 3
-        and _PATRONYMIC.fullmatch(tokens[-1].text)
-        and _is_name_word(tokens[-2])
-        and _is_name_word(tokens[-3])
-    ):
+    if count >= 3 and _is_patronymic(words[-1]) and _is_name_word(words[-2]) and _is_name_word(words[-3]):
         return count - 3
-    if count >= 2 and _is_first_name(tokens[-2], sentence_start and count == 2):
+    if count >= 2 and _is_first_name(words[-2], sentence_start and count == 2):
         return count - 2
-    if tokens[-1].text.lower().endswith(_SURNAME_ENDINGS):
+    if words[-1].lower().endswith(_SURNAME_ENDINGS):
         return count - 1
     return None
 
 
 def _strip_fillers(tokens: list[_Token]) -> list[_Token]:
     """Drop adverbs between the verb and the speaker (`– отметил также он`, `– в свою очередь …`)."""
-    while tokens:
-        if tokens[0].text in _FILLERS:
-            tokens = tokens[1:]
-        elif [t.text for t in tokens[:3]] == ["в", "свою", "очередь"]:
-            tokens = tokens[3:]
+    skip = 0
+    while skip < len(tokens):
+        word = tokens[skip][0]
+        if word in _FILLERS:
+            skip += 1
+        elif word == "в" and [token[0] for token in tokens[skip : skip + 3]] == ["в", "свою", "очередь"]:
+            skip += 3
         else:
             break
-    return tokens
+    return tokens[skip:] if skip else tokens
 
 
-def _cuts(tokens: list[_Token]) -> list[int]:
-    """Where an attribution may end: its end, or before a tail such as `в интервью ТАСС`."""
-    tails = [i for i, t in enumerate(tokens) if i > 0 and (t.text in _PREPOSITIONS or t.text[0] in '«"')]
-    return [len(tokens), *tails]
+def _speaker(text: str, head: list[_Token], verb: str, before_quote: bool) -> _Attribution | None:
+    """The pronoun or the person that the tokens `head` end with, if they do."""
+    words = [token[0] for token in head]
+    if len(words) == 1 and words[0].lower() in _PRONOUNS:
+        return _Attribution(verb, None, None, is_person=False, is_pronoun=True)
+    start = _name_start(words, sentence_start=before_quote)
+    if start is None:
+        return None
+    name = text[head[start][1] : head[-1][2]]
+    role = text[head[0][1] : head[start][1]].strip() if start else None
+    return _Attribution(verb, name, role or None, is_person=True, is_pronoun=False)
 
 
 def _attribution(text: str, tokens: list[_Token], verb: str, before_quote: bool) -> _Attribution:
@@ -355,33 +396,37 @@ def _attribution(text: str, tokens: list[_Token], verb: str, before_quote: bool)
 
     After the verb, a phrase opening with a preposition is an organisation (`в облизбиркоме`) even if
     it ends with a name (`в пресс-службе губернатора Игоря Артамонова`). Before the verb the words
-    open a sentence, so a name is looked for first (`В Липецке Михаил Зотов подчеркнул:`).
+    open a sentence, so a name is looked for first (`В Липецке Михаил Зотов подчеркнул:`). The speaker
+    may be followed by a tail such as `в интервью ТАСС`: the words before each tail are tried in turn.
     """
     if not tokens:
         return _Attribution(verb, None, None, is_person=False, is_pronoun=False)
-    phrase = _Attribution(verb, text[tokens[0].start : tokens[-1].end], None, is_person=False, is_pronoun=False)
-    if not before_quote and tokens[0].text in _PREPOSITIONS:
-        return phrase
-    for cut in _cuts(tokens):
-        head = tokens[:cut]
-        if len(head) == 1 and head[0].text.lower() in _PRONOUNS:
-            return _Attribution(verb, None, None, is_person=False, is_pronoun=True)
-        start = _name_start(head, sentence_start=before_quote)
-        if start is not None:
-            name = text[head[start].start : head[-1].end]
-            role = text[head[0].start : head[start].start].strip() if start else None
-            return _Attribution(verb, name, role or None, is_person=True, is_pronoun=False)
-    return phrase
+    if before_quote or tokens[0][0] not in _PREPOSITIONS:
+        found = _speaker(text, tokens, verb, before_quote)
+        if found is not None:
+            return found
+        for cut in range(1, len(tokens)):
+            word = tokens[cut][0]
+            if word in _PREPOSITIONS or word[0] in '«"':
+                found = _speaker(text, tokens[:cut], verb, before_quote)
+                if found is not None:
+                    return found
+    phrase = text[tokens[0][1] : tokens[-1][2]]
+    return _Attribution(verb, phrase, None, is_person=False, is_pronoun=False)
 
 
 def _attribution_after(text: str, pos: int, end: int) -> tuple[_Attribution, int] | None:
     """The attribution opening with a speech verb in text[pos:end] (`отметил Сергей Курбатов`), and its end."""
-    lead = _LEAD_VERB.match(text, pos, end)
+    lead = _LEAD_WORD.match(text, pos, end)
     if lead is None:
         return None
-    tokens = _strip_fillers(_tokens_from(text, lead.end(), end))
-    stop = tokens[-1].end if tokens else lead.end()
-    return _attribution(text, tokens, lead.group("verb"), before_quote=False), stop
+    verb = lead[1]
+    verb_end = lead.end()
+    if verb not in _VERB_FORMS or (verb_end < end and text[verb_end] == "-"):
+        return None
+    tokens = _strip_fillers(_tokens_from(text, verb_end, end))
+    stop = tokens[-1][2] if tokens else verb_end
+    return _attribution(text, tokens, verb, before_quote=False), stop
 
 
 def _attribution_before(text: str, quote_start: int) -> _Attribution | None:
@@ -394,15 +439,20 @@ def _attribution_before(text: str, quote_start: int) -> _Attribution | None:
     if colon < 0 or text[colon + 1 : quote_start].strip():
         return None
     tokens = _tokens_before(text, colon)
-    index = next((i for i in range(len(tokens) - 1, -1, -1) if _VERB_WORD.fullmatch(tokens[i].text)), None)
-    if index is None:
+    index = len(tokens) - 1
+    while index >= 0 and tokens[index][0] not in _VERB_FORMS:
+        index -= 1
+    if index < 0:
         return None
-    verb, speaker_tokens, after = tokens[index].text, tokens[:index], tokens[index + 1 :]
-    if [t.text.lower() for t in speaker_tokens] == ["как"]:
+    verb, speaker_tokens, after = tokens[index][0], tokens[:index], tokens[index + 1 :]
+    if len(speaker_tokens) == 1 and speaker_tokens[0][0].lower() == "как":
         return _attribution(text, _strip_fillers(after), verb, before_quote=False)
-    if len(after) > 3 or not all(t.text.islower() for t in after):
+    if len(after) > 3:
         return None
-    while speaker_tokens and speaker_tokens[-1].text in _FILLERS:
+    for token in after:
+        if not token[0].islower():
+            return None
+    while speaker_tokens and speaker_tokens[-1][0] in _FILLERS:
         speaker_tokens = speaker_tokens[:-1]
     if not speaker_tokens:
         return None
@@ -424,14 +474,21 @@ def _drop_final_period(text: str) -> str:
     return text
 
 
+def _has_dash(text: str, pos: int, end: int) -> bool:
+    """Whether text[pos:end] has a dash at all: most quotes have none, and `str.find` beats a regex scan."""
+    return text.find("–", pos, end) >= 0 or text.find("-", pos, end) >= 0 or text.find("—", pos, end) >= 0
+
+
 def _find_split(text: str, pos: int, end: int) -> tuple[str, _Attribution, int] | None:
     """The first `, – verb …` hand-over in text[pos:end]: the speech before it, who spoke, where it ends."""
+    if not _has_dash(text, pos, end):
+        return None
     for dash in _SPLIT_DASH.finditer(text, pos, end):
         found = _attribution_after(text, dash.end(), end)
         if found is None:
             continue
         attribution, attribution_end = found
-        punct = dash.group("punct")
+        punct = dash["punct"]
         head = text[pos : dash.start()] + ("" if punct == "," else punct)
         return _clean(head), attribution, attribution_end
     return None
@@ -449,14 +506,14 @@ def _split_speech(text: str, pos: int, end: int) -> tuple[list[_Speech], int]:
         head, attribution, attribution_end = found
         resume = _RESUME.match(text, attribution_end, end)
         if resume is None:
-            speeches.append(_Speech(head, attribution))
+            speeches.append((head, attribution))
             return speeches, attribution_end
         found = _find_split(text, resume.end(), end)
         if found is None:
             tail = _drop_final_period(_clean(text[resume.end() : end]))
-            speeches.append(_Speech(f"{head} {tail}".strip(), attribution))
+            speeches.append((f"{head} {tail}".strip(), attribution))
             return speeches, end
-        speeches.append(_Speech(head, attribution))
+        speeches.append((head, attribution))
     return speeches, pos
 
 
@@ -474,36 +531,42 @@ def _opens_sentence(text: str, quote_start: int) -> bool:
 
 
 def _guillemet_spans(text: str, start: int) -> list[tuple[int, int]]:
-    """Outermost «…» spans from `start`, nested guillemets balanced; an unclosed span is dropped."""
+    """Outermost «…» spans from `start`, nested guillemets balanced; an unclosed span is dropped.
+
+    A `»` outside any span is ignored. `str.find` jumps between the marks, each found once.
+    """
     spans: list[tuple[int, int]] = []
-    depth = 0
-    opened = 0
-    for mark in _GUILLEMET.finditer(text, start):
-        if mark.group() == "«":
-            if depth == 0:
-                opened = mark.start()
-            depth += 1
-        elif depth > 0:
+    opened = text.find("«", start)
+    while opened >= 0:
+        depth = 1
+        next_open = text.find("«", opened + 1)
+        closed = opened
+        while depth:
+            closed = text.find("»", closed + 1)
+            if closed < 0:
+                return spans
+            while 0 <= next_open < closed:  # nested openings before this closing mark
+                depth += 1
+                next_open = text.find("«", next_open + 1)
             depth -= 1
-            if depth == 0:
-                spans.append((opened, mark.start()))
+        spans.append((opened, closed))
+        opened = next_open
     return spans
 
 
 def _guillemet_speech(text: str, opened: int, closed: int) -> _Speech | None:
     """The quote a «…» span holds, if a speech verb is attached to it, else None (a name, a title)."""
-    inner_end = closed
     if _opens_sentence(text, opened):
-        pieces, stop = _split_speech(text, opened + 1, inner_end)
-        if len(pieces) == 1 and _END_OF_SPEECH.fullmatch(text, stop, inner_end):
+        pieces, stop = _split_speech(text, opened + 1, closed)
+        if len(pieces) == 1 and _END_OF_SPEECH.fullmatch(text, stop, closed):
             return pieces[0]
         after = _AFTER_QUOTE.match(text, closed + 1)
         found = _attribution_after(text, after.end(), len(text)) if after is not None else None
         if found is not None:
-            return _Speech(_clean(text[opened + 1 : inner_end]), found[0])
+            return _clean(text[opened + 1 : closed]), found[0]
     before = _attribution_before(text, opened)
     if before is not None:
-        return _Speech(_clean(text[opened + 1 : inner_end]), before)
+        return _clean(text[opened + 1 : closed]), before
     return None
 
 
@@ -512,43 +575,45 @@ def _guillemet_speech(text: str, opened: int, closed: int) -> _Speech | None:
 
 def _to_quote(speech: _Speech, people: _People) -> Quote | None:
     """The record for one piece of speech; names it brings are remembered for later pronouns."""
-    attribution = speech.attribution
-    if not speech.text:
+    text, attribution = speech
+    if not text:
         return None
     speaker = attribution.speaker
     if attribution.is_pronoun:
         speaker = people.last(_verb_gender(attribution.verb))
     if speaker is not None and (attribution.is_person or attribution.is_pronoun):
         people.mention(speaker)
-    return Quote(text=speech.text, speaker=speaker, speaker_role=attribution.role, verb=attribution.verb)
+    return Quote(text=text, speaker=speaker, speaker_role=attribution.role, verb=attribution.verb)
 
 
-def _paragraph_quotes(text: str, people: _People) -> list[Quote]:
-    speeches: list[_Speech] = []
+def _paragraph_quotes(text: str, people: _People, quotes: list[Quote]) -> None:
+    """Append the quotes of a (non-empty) paragraph: the dash speech it opens with, then guillemet quotes."""
     pos = 0
-    opening = _DASH_OPENING.match(text)
-    if opening is not None:
-        dash_speeches, stop = _split_speech(text, opening.end(), len(text))
-        if dash_speeches:
-            speeches.extend(dash_speeches)
-            pos = stop
-    quotes = [q for q in (_to_quote(s, people) for s in speeches) if q is not None]
-    quotes.extend(_guillemet_quotes(text, pos, people))
-    return quotes
+    if text[0] in _DASHES or text[0].isspace():  # else _DASH_OPENING cannot match
+        opening = _DASH_OPENING.match(text)
+        if opening is not None:
+            speeches, stop = _split_speech(text, opening.end(), len(text))
+            if speeches:
+                for speech in speeches:
+                    quote = _to_quote(speech, people)
+                    if quote is not None:
+                        quotes.append(quote)
+                pos = stop
+    _guillemet_quotes(text, pos, people, quotes)
 
 
-def _guillemet_quotes(text: str, start: int, people: _People) -> list[Quote]:
-    quotes: list[Quote] = []
+def _guillemet_quotes(text: str, start: int, people: _People, quotes: list[Quote]) -> None:
+    """Append the quotes of the «…» spans from `start`; the text between them is plain, for names."""
     plain_start = start
     for opened, closed in _guillemet_spans(text, start):
-        people.observe(text[plain_start:opened])
+        people.observe(text, plain_start, opened)
         speech = _guillemet_speech(text, opened, closed)
-        quote = _to_quote(speech, people) if speech is not None else None
-        if quote is not None:
-            quotes.append(quote)
+        if speech is not None:
+            quote = _to_quote(speech, people)
+            if quote is not None:
+                quotes.append(quote)
         plain_start = closed + 1
-    people.observe(text[plain_start:])
-    return quotes
+    people.observe(text, plain_start, len(text))
 
 
 def extract_quotes(paragraphs: Sequence[str]) -> list[Quote]:
@@ -560,5 +625,8 @@ def extract_quotes(paragraphs: Sequence[str]) -> list[Quote]:
     people = _People()
     quotes: list[Quote] = []
     for paragraph in paragraphs:
-        quotes.extend(_paragraph_quotes(paragraph, people))
+        if "«" in paragraph or (paragraph and (paragraph[0] in _DASHES or paragraph[0].isspace())):
+            _paragraph_quotes(paragraph, people, quotes)
+        else:  # most paragraphs: plain text, which only matters for the names it holds
+            people.observe(paragraph, 0, len(paragraph))
     return quotes
