@@ -147,7 +147,9 @@ class _ParagraphCollector:
         for child in node.iter(include_text=True):
             tag = child.tag
             if tag == "-text":
-                self._buffer.append(child.text_content or "")
+                text = child.text_content or ""
+                if self._buffer or not text.isspace():  # blanks opening a paragraph are stripped anyway
+                    self._buffer.append(text)
             elif tag == "-comment":
                 continue
             elif child.mem_id not in self._marked:
