@@ -33,8 +33,9 @@ def ingest_page(
     url: str,
     fetched_at: str | None = None,
     header_charset: str | None = None,
+    refresh: bool = False,
 ) -> UpsertResult:
-    """Extract the article on a page and store it (one transaction).
+    """Extract the article on a page and store it (one transaction); `refresh` as in `Archive.upsert_article`.
 
     Raises:
         UnknownSiteError: no site profile covers the URL.
@@ -47,7 +48,7 @@ def ingest_page(
         article = extract_article(body, url=url, fetched_at=fetched_at, header_charset=header_charset)
     except ValueError as exc:
         raise InputError(f"{url}: {exc}") from exc
-    return archive.upsert_article(article, seen_at=article.fetched_at)
+    return archive.upsert_article(article, seen_at=article.fetched_at, refresh=refresh)
 
 
 def is_article_page(url: str) -> bool:

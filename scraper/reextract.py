@@ -3,6 +3,8 @@
 Takes the article fetches that `fetch_log` points into the WARC files (oldest first, optionally only
 those since a date), reads each response back with `read_warc_response`, and hands it to
 `ingest_page`, the same extract + dedup + revision path a crawl uses, with the original fetch time.
+The fetch a version was built from also rewrites that version's other fields, quotes, tags and sidebar
+(`refresh`), so an extractor change reaches them even where headline and body stay the same.
 Nothing is fetched. A response saved from a mirror (`--base-url`) carries the mirror's address; it is
 mapped back to the site's address the archive recorded, as the crawl did.
 """
@@ -92,7 +94,12 @@ def _replay(archive: Archive, directory: Path, url: str, ref: WarcRef, fetched_a
     content_type = next((v for k, v in response.headers if k.lower() == "content-type"), None)
     try:
         result = ingest_page(
-            archive, body, url=url, fetched_at=fetched_at, header_charset=charset_from_content_type(content_type)
+            archive,
+            body,
+            url=url,
+            fetched_at=fetched_at,
+            header_charset=charset_from_content_type(content_type),
+            refresh=True,
         )
     except (ExtractError, InputError) as exc:
         log.warning("cannot extract %s: %s", url, exc)

@@ -8,7 +8,9 @@ is a `sqlite_utils.Database`, and every command goes through it.
   it was seen under goes to `article_urls`.
 - History: a record whose headline or body differ (`content_hash_of`) moves the old version to
   `revisions`, replaces the row and bumps `version`; quotes, tags, sidebar and the search index follow
-  the current version. An unchanged record only moves `last_seen_at`.
+  the current version. An unchanged record only moves `last_seen_at`, unless it is a new extraction
+  of the very fetch the version was built from (`refresh`, used by reextract): then the version's other
+  fields and children follow it.
 - Atomicity: each `upsert_article` is one `BEGIN IMMEDIATE` transaction (row, children, URLs, index), so
   a writer killed mid-way leaves either the old or the new article, never half of one.
 
@@ -22,6 +24,7 @@ import sqlite3
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
+from datetime import datetime
 from pathlib import Path
 from typing import Any, Literal
 
@@ -41,6 +44,28 @@ _INSERT_REVISION = (
     "INSERT INTO revisions (article_id, version, headline, body, content_hash, url, first_seen_at, last_seen_at) "
     "VALUES (?, ?, ?, ?, ?, ?, ?, ?)"
 )
+
+
+# The columns a refresh rewrites: everything of a version but its headline, body and identity.
+_REFRESHED_COLUMNS = (
+    "canonical_url",
+    "category",
+    "published_at",
+    "published_text",
+    "photo_credit",
+    "image_url",
+    "warnings",
+)
+
+
+def _same_instant(stored: str | None, fetched: str | None) -> bool:
+    """Whether two ISO 8601 timestamps name the same moment (the fetch log keeps UTC, records local time)."""
+    if not stored or not fetched:
+        return False
+    try:
+        return datetime.fromisoformat(stored) == datetime.fromisoformat(fetched)
+    except ValueError:
+        return False
 
 
 @dataclass(frozen=True, slots=True)
@@ -175,10 +200,13 @@ class Archive:
 
     # -- writing -------------------------------------------------------------------------------------
 
-    def upsert_article(self, article: Article, *, seen_at: str | None = None) -> UpsertResult:
+    def upsert_article(self, article: Article, *, seen_at: str | None = None, refresh: bool = False) -> UpsertResult:
         """Store one record: a new article, a new version of a known one, or another sighting of it.
 
-        `seen_at` (ISO 8601) defaults to the record's `fetched_at`.
+        `seen_at` (ISO 8601) defaults to the record's `fetched_at`. With `refresh`, a record of the very
+        fetch the current version was built from (same `fetched_at` instant) whose headline and body are
+        unchanged replaces the version's other fields, quotes, tags and sidebar: how `reextract`
+        delivers an extractor change to the fields that do not make a new version.
         """
         seen = seen_at or article.fetched_at
         key = article_key(article)
@@ -196,6 +224,8 @@ class Archive:
                         (seen, seen, row["id"]),
                     )
                     result = UpsertResult(row["id"], "unchanged", row["version"])
+                    if refresh and _same_instant(row["fetched_at"], article.fetched_at):
+                        self._refresh(conn, row, article)
                 elif seen < row["last_changed_at"]:
                     result = self._add_past_version(conn, row, article, new_hash, seen)
                 else:
@@ -263,10 +293,6 @@ class Archive:
         self, conn: sqlite3.Connection, row: sqlite3.Row, article: Article, new_hash: str, seen: str
     ) -> UpsertResult:
         article_id = row["id"]
-        old_quotes = [
-            r[0] for r in conn.execute("SELECT text FROM quotes WHERE article_id = ? ORDER BY position", (article_id,))
-        ]
-        fts.unindex_article(conn, article_id, row["headline"], row["body"], fts.join_quotes(old_quotes))
         conn.execute(
             _INSERT_REVISION,
             (
@@ -287,11 +313,59 @@ class Archive:
             "fetched_at = ?, warnings = ?, last_seen_at = ?, last_changed_at = ?, version = ? WHERE id = ?",
             (*self._record_columns(article, new_hash), seen, seen, version, article_id),
         )
+        self._replace_children(conn, row, article)
+        return UpsertResult(article_id, "updated", version)
+
+    def _refresh(self, conn: sqlite3.Connection, row: sqlite3.Row, article: Article) -> None:
+        """The current version's fields besides headline and body, its children and its index entry,
+        from a new extraction of the same fetch; rows are rewritten only where something differs."""
+        article_id = row["id"]
+        fields = (
+            article.canonical_url,
+            article.category,
+            article.published_at,
+            article.published_text,
+            article.photo_credit,
+            article.image_url,
+            json.dumps(list(article.warnings), ensure_ascii=False),
+        )
+        if fields != tuple(row[name] for name in _REFRESHED_COLUMNS):
+            assignments = ", ".join(f"{name} = ?" for name in _REFRESHED_COLUMNS)
+            conn.execute(f"UPDATE articles SET {assignments} WHERE id = ?", (*fields, article_id))
+        if self._stored_children(conn, article_id) != self._children(article):
+            self._replace_children(conn, row, article)
+
+    @staticmethod
+    def _children(article: Article) -> tuple[list[tuple[Any, ...]], ...]:
+        """Quotes, tags and sidebar as the child tables hold them (position order)."""
+        return (
+            [(q.text, q.speaker, q.speaker_role, q.verb) for q in article.quotes],
+            [(tag,) for tag in article.tags],
+            [(s.title, s.url, s.time, s.published_at) for s in article.sidebar],
+        )
+
+    @staticmethod
+    def _stored_children(conn: sqlite3.Connection, article_id: int) -> tuple[list[tuple[Any, ...]], ...]:
+        return tuple(
+            [tuple(r) for r in conn.execute(sql, (article_id,))]
+            for sql in (
+                "SELECT text, speaker, speaker_role, verb FROM quotes WHERE article_id = ? ORDER BY position",
+                "SELECT tag FROM tags WHERE article_id = ? ORDER BY position",
+                "SELECT title, url, time, published_at FROM sidebar_links WHERE article_id = ? ORDER BY position",
+            )
+        )
+
+    def _replace_children(self, conn: sqlite3.Connection, row: sqlite3.Row, article: Article) -> None:
+        """Quotes, tags and sidebar of the stored version out, the record's in; the index entry follows."""
+        article_id = row["id"]
+        old_quotes = [
+            r[0] for r in conn.execute("SELECT text FROM quotes WHERE article_id = ? ORDER BY position", (article_id,))
+        ]
+        fts.unindex_article(conn, article_id, row["headline"], row["body"], fts.join_quotes(old_quotes))
         for table in ("quotes", "tags", "sidebar_links"):
             conn.execute(f"DELETE FROM {table} WHERE article_id = ?", (article_id,))
         self._write_children(conn, article_id, article)
         fts.index_article(conn, article_id, article.headline, article.body, _quotes_text(article.quotes))
-        return UpsertResult(article_id, "updated", version)
 
     def _add_past_version(
         self, conn: sqlite3.Connection, row: sqlite3.Row, article: Article, new_hash: str, seen: str

@@ -394,6 +394,36 @@ def test_reextract_replays_the_warc_files(reference: tuple[Path, list[Any]], tmp
     assert without_fetch_time(stored_records(db)) == before
 
 
+def test_reextract_brings_an_extractor_change_to_fields_outside_headline_and_body(
+    reference: tuple[Path, list[Any]], tmp_path: Path
+) -> None:
+    db = tmp_path / "archive.db"
+    shutil.copy(reference[0], db)
+    shutil.copytree(reference[0].parent / "warc", tmp_path / "warc")
+    before = stored_records(db)
+    # An archive an older extractor wrote: credits, quotes, tags and most of the sidebar missed.
+    conn = sqlite3.connect(db)
+    with conn:
+        conn.execute("UPDATE articles SET photo_credit = NULL, image_url = NULL")
+        for table in ("quotes", "tags"):
+            conn.execute(f"DELETE FROM {table}")
+        conn.execute("DELETE FROM sidebar_links WHERE position > 2")
+    conn.close()
+    assert stored_records(db) != before
+    result = cli("reextract", "--db", str(db), cwd=tmp_path)
+    count = len(ARTICLE_PATHS)
+    assert (result.returncode, result.stdout, result.stderr) == (
+        0,
+        f"reextracted {count} pages: new 0, updated 0, unchanged {count}, failed 0\n",
+        "",
+    )
+    assert stored_records(db) == before
+    assert query(db, "SELECT DISTINCT version FROM articles") == [(1,)]
+    assert query(db, "SELECT count(*) FROM revisions") == [(0,)]
+    quoted = cli("search", "quotes: Донбасса", "--db", str(db), "--json", cwd=tmp_path)
+    assert [hit["news_id"] for hit in json.loads(quoted.stdout)] == ["297434"]
+
+
 def test_demo_crawls_the_bundled_mirror(tmp_path: Path) -> None:
     result = cli("demo", "--db", str(tmp_path / "demo.db"), cwd=tmp_path)
     assert result.returncode == 0, result.stderr

@@ -127,6 +127,39 @@ def test_seen_again_unchanged_only_moves_last_seen(archive: Archive) -> None:
     assert rows(archive, "SELECT count(*) FROM revisions") == [(0,)]
 
 
+def test_refresh_of_the_same_fetch_rewrites_the_other_fields_without_a_new_version(archive: Archive) -> None:
+    seed = record(SEED)
+    # What an older extractor made of the fetch: the same headline and body, the rest partly missed.
+    older = dataclasses.replace(
+        seed, photo_credit=None, image_url=None, quotes=seed.quotes[:1], sidebar=seed.sidebar[:3], warnings=("x",)
+    )
+    archive.upsert_article(older)
+    assert archive.upsert_article(seed, refresh=True) == UpsertResult(1, "unchanged", 1)
+    assert dataclasses.replace(archive.load_article(1).record, content_hash=None) == seed
+    assert rows(archive, "SELECT photo_credit, version, warnings FROM articles") == [("липецкаяобласть.рф", 1, "[]")]
+    assert rows(archive, "SELECT speaker FROM quotes ORDER BY position") == [("Сергей Курбатов",), ("Игорь Артамонов",)]
+    assert rows(archive, "SELECT count(*) FROM sidebar_links") == [(28,)]
+    assert rows(archive, "SELECT count(*) FROM revisions") == [(0,)]
+    # The search index follows the quotes: a word only the second quote has.
+    assert rows(archive, "SELECT rowid FROM articles_fts WHERE articles_fts MATCH 'quotes: Донбасса'") == [(1,)]
+
+
+def test_refresh_leaves_a_version_built_from_another_fetch_alone(archive: Archive) -> None:
+    seed = record(SEED)
+    archive.upsert_article(dataclasses.replace(seed, photo_credit=None))
+    later = dataclasses.replace(seed, fetched_at="2026-03-07T08:00:00+03:00")
+    assert archive.upsert_article(later, refresh=True) == UpsertResult(1, "unchanged", 1)
+    assert rows(archive, "SELECT photo_credit, fetched_at, last_seen_at FROM articles") == [
+        (None, "2026-03-05T17:00:00+03:00", "2026-03-07T08:00:00+03:00")
+    ]
+    # The same instant written in UTC, as the fetch log keeps it, is the same fetch.
+    utc = dataclasses.replace(seed, fetched_at="2026-03-05T14:00:00+00:00")
+    assert archive.upsert_article(utc, refresh=True) == UpsertResult(1, "unchanged", 1)
+    assert rows(archive, "SELECT photo_credit, fetched_at FROM articles") == [
+        ("липецкаяобласть.рф", "2026-03-05T17:00:00+03:00")
+    ]
+
+
 def test_same_article_under_other_host_print_url_and_tracking_parameter_is_one_row(archive: Archive) -> None:
     seed = record(SEED)
     archive.upsert_article(seed)
