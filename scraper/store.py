@@ -9,8 +9,8 @@ is a `sqlite_utils.Database`, and every command goes through it.
 - History: a record whose headline or body differ (`content_hash_of`) moves the old version to
   `revisions`, replaces the row and bumps `version`; quotes, tags, sidebar and the search index follow
   the current version. An unchanged record only moves `last_seen_at`, unless it is a new extraction
-  of the very fetch the version was built from (`refresh`, used by reextract): then the version's other
-  fields and children follow it.
+  of the very fetch the version was built from (`refresh`, used by reextract), or the article page of a
+  version built from its print page: then the version's other fields and children follow it.
 - Atomicity: each `upsert_article` is one `BEGIN IMMEDIATE` transaction (row, children, URLs, index), so
   a writer killed mid-way leaves either the old or the new article, never half of one.
 
@@ -56,6 +56,13 @@ _REFRESHED_COLUMNS = (
     "image_url",
     "warnings",
 )
+
+
+def _is_print_page(url: str, site: str) -> bool:
+    """Whether a URL is an article's print version, which lacks its photo, credit, tags and sidebar."""
+    profile = _profile(site)
+    ref = parse_article_url(url, profile) if profile is not None else None
+    return ref is not None and ref.is_print
 
 
 def _same_instant(stored: str | None, fetched: str | None) -> bool:
@@ -226,6 +233,8 @@ class Archive:
                     result = UpsertResult(row["id"], "unchanged", row["version"])
                     if refresh and _same_instant(row["fetched_at"], article.fetched_at):
                         self._refresh(conn, row, article)
+                    elif _is_print_page(row["url"], article.site) and not _is_print_page(article.url, article.site):
+                        self._refresh(conn, row, article, adopt_fetch=True)
                 elif seen < row["last_changed_at"]:
                     result = self._add_past_version(conn, row, article, new_hash, seen)
                 else:
@@ -316,10 +325,21 @@ class Archive:
         self._replace_children(conn, row, article)
         return UpsertResult(article_id, "updated", version)
 
-    def _refresh(self, conn: sqlite3.Connection, row: sqlite3.Row, article: Article) -> None:
+    def _refresh(
+        self, conn: sqlite3.Connection, row: sqlite3.Row, article: Article, *, adopt_fetch: bool = False
+    ) -> None:
         """The current version's fields besides headline and body, its children and its index entry,
-        from a new extraction of the same fetch; rows are rewritten only where something differs."""
+        from a new extraction of the same fetch; rows are rewritten only where something differs.
+
+        `adopt_fetch`: the record is another fetch of the same version (the article page after its
+        print version), which becomes the fetch the version's fields come from (`url`, `fetched_at`).
+        """
         article_id = row["id"]
+        if adopt_fetch:
+            conn.execute(
+                "UPDATE articles SET url = ?, fetched_at = ? WHERE id = ?",
+                (article.url, article.fetched_at, article_id),
+            )
         fields = (
             article.canonical_url,
             article.category,

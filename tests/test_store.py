@@ -4,15 +4,18 @@ from __future__ import annotations
 
 import dataclasses
 import hashlib
+import json
 import sqlite3
 from pathlib import Path
 
 import pytest
 
 from scraper.errors import NotAnArchiveError, SchemaTooNewError, StoreError
+from scraper.models import Article
 from scraper.schema import APPLICATION_ID, SCHEMA_VERSION
 from scraper.store import Archive, UpsertResult
 from tests.archive_records import ANSI, SEED, SEED_EDITED, ZOTOV, build_fixture_archive, record
+from tests.conftest import EXPECTED
 
 SEED_URL = "http://2018.vybor-naroda.org/lentanovostey/297434-lipeckaja-oblast-i-dnr-planirujut-zapustit-promyshlennuju-kooperaciju.html"
 PRINT_URL = (
@@ -158,6 +161,25 @@ def test_refresh_leaves_a_version_built_from_another_fetch_alone(archive: Archiv
     assert rows(archive, "SELECT photo_credit, fetched_at FROM articles") == [
         ("липецкаяобласть.рф", "2026-03-05T17:00:00+03:00")
     ]
+
+
+def test_the_article_page_after_its_print_version_gives_the_version_its_fields(archive: Archive) -> None:
+    printed, page = (
+        Article.from_dict(json.loads((EXPECTED / f"{name}.json").read_text(encoding="utf-8")))
+        for name in ("295812-print", "295812")
+    )
+    archive.upsert_article(printed)
+    assert rows(archive, "SELECT photo_credit, image_url FROM articles") == [(None, None)]
+    assert archive.upsert_article(page) == UpsertResult(1, "unchanged", 1)
+    assert dataclasses.replace(archive.load_article(1).record, content_hash=None) == page
+    # The print version seen again takes nothing away.
+    again = dataclasses.replace(printed, fetched_at="2026-03-06T09:00:00+03:00")
+    assert archive.upsert_article(again) == UpsertResult(1, "unchanged", 1)
+    assert dataclasses.replace(archive.load_article(1).record, content_hash=None) == page
+    assert rows(archive, "SELECT first_seen_at, last_seen_at, count(*) FROM articles") == [
+        ("2026-03-05T17:00:00+03:00", "2026-03-06T09:00:00+03:00", 1)
+    ]
+    assert rows(archive, "SELECT count(*), count(DISTINCT tag) FROM tags") == [(2, 2)]
 
 
 def test_same_article_under_other_host_print_url_and_tracking_parameter_is_one_row(archive: Archive) -> None:
