@@ -424,21 +424,23 @@ class Archive:
         )
         return UpsertResult(article_id, "updated", version)
 
-    @staticmethod
-    def _write_children(conn: sqlite3.Connection, article_id: int, article: Article) -> None:
-        conn.executemany(
-            "INSERT INTO quotes (article_id, position, text, speaker, speaker_role, verb) VALUES (?, ?, ?, ?, ?, ?)",
-            [(article_id, i, q.text, q.speaker, q.speaker_role, q.verb) for i, q in enumerate(article.quotes)],
-        )
-        conn.executemany(
-            "INSERT INTO tags (article_id, position, tag) VALUES (?, ?, ?)",
-            [(article_id, i, tag) for i, tag in enumerate(article.tags)],
-        )
-        conn.executemany(
-            "INSERT INTO sidebar_links (article_id, position, title, url, time, published_at) "
-            "VALUES (?, ?, ?, ?, ?, ?)",
-            [(article_id, i, s.title, s.url, s.time, s.published_at) for i, s in enumerate(article.sidebar)],
-        )
+    @classmethod
+    def _write_children(cls, conn: sqlite3.Connection, article_id: int, article: Article) -> None:
+        quotes, tags, sidebar = cls._children(article)
+        for sql, values in (
+            (
+                "INSERT INTO quotes (article_id, position, text, speaker, speaker_role, verb) "
+                "VALUES (?, ?, ?, ?, ?, ?)",
+                quotes,
+            ),
+            ("INSERT INTO tags (article_id, position, tag) VALUES (?, ?, ?)", tags),
+            (
+                "INSERT INTO sidebar_links (article_id, position, title, url, time, published_at) "
+                "VALUES (?, ?, ?, ?, ?, ?)",
+                sidebar,
+            ),
+        ):
+            conn.executemany(sql, [(article_id, i, *row) for i, row in enumerate(values)])
 
     def rebuild_search_index(self) -> int:
         """Rebuild `articles_fts` from the articles (after a stemmer upgrade); return the article count."""

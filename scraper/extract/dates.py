@@ -9,7 +9,7 @@ dominates extraction); anything else falls back to dateparser. Relative forms an
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from datetime import date, datetime, time, timedelta
 from functools import lru_cache
 from zoneinfo import ZoneInfo
@@ -131,8 +131,10 @@ def _clock(raw: str) -> tuple[int, int, str] | None:
     return hour * 60 + minute, hour, f"{hour:02d}:{minute:02d}"
 
 
-def resolve_clock_times(times: Iterable[str], fetched_at: datetime, tz: ZoneInfo) -> list[datetime | None]:
-    """Dates for a newest-first feed of bare `HH:MM` times, as the portal's sidebar shows them.
+def _feed_days(
+    times: Iterable[str], fetched_at: datetime, tz: ZoneInfo
+) -> Iterator[tuple[date, tuple[int, int, str]] | None]:
+    """For each time of a newest-first feed: its day and `_clock` parts, or None for no valid time.
 
     The first items are from the day the page was served; whenever a time is later than the one
     before it, the list has crossed midnight into the previous day. A first time later than the
@@ -141,18 +143,24 @@ def resolve_clock_times(times: Iterable[str], fetched_at: datetime, tz: ZoneInfo
     local_fetch = fetched_at.astimezone(tz)
     day = local_fetch.date()
     previous = local_fetch.hour * 60 + local_fetch.minute
-    resolved: list[datetime | None] = []
     for raw in times:
         clock = _clock(raw)
         if clock is None:
-            resolved.append(None)
+            yield None
             continue
-        minutes = clock[0]
-        if minutes > previous:
+        if clock[0] > previous:
             day -= _ONE_DAY
-        previous = minutes
-        resolved.append(datetime.combine(day, time(clock[1], minutes % 60), tzinfo=tz))
-    return resolved
+        previous = clock[0]
+        yield day, clock
+
+
+def resolve_clock_times(times: Iterable[str], fetched_at: datetime, tz: ZoneInfo) -> list[datetime | None]:
+    """Dates for a newest-first feed of bare `HH:MM` times, as the portal's sidebar shows them (see
+    `_feed_days` for how days are told apart)."""
+    return [
+        None if found is None else datetime.combine(found[0], time(found[1][1], found[1][0] % 60), tzinfo=tz)
+        for found in _feed_days(times, fetched_at, tz)
+    ]
 
 
 @lru_cache(maxsize=4096)
@@ -173,25 +181,17 @@ def resolve_clock_times_iso(times: Iterable[str], fetched_at: datetime, tz: Zone
     ints, the date is formatted once per day and the offset looked up once per day and hour (the only
     places a time zone's offset can change) instead of once per item.
     """
-    local_fetch = fetched_at.astimezone(tz)
-    day = local_fetch.date()
-    previous = local_fetch.hour * 60 + local_fetch.minute
+    current: date | None = None  # the day being written, its ISO date and its offsets by hour
     day_text = ""
-    offsets: dict[int, str] = {}  # of `day`, by hour
+    offsets: dict[int, str] = {}
     resolved: list[str | None] = []
-    for raw in times:
-        clock = _clock(raw)
-        if clock is None:
+    for found in _feed_days(times, fetched_at, tz):
+        if found is None:
             resolved.append(None)
             continue
-        minutes, hour, shown = clock
-        if minutes > previous:
-            day -= _ONE_DAY
-            day_text = ""
-            offsets = {}
-        previous = minutes
-        if not day_text:
-            day_text = day.isoformat()
+        day, (_, hour, shown) = found
+        if day != current:
+            current, day_text, offsets = day, day.isoformat(), {}
         offset = offsets.get(hour)
         if offset is None:
             offset = offsets[hour] = _offset_text(tz, day, hour)

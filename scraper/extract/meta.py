@@ -23,24 +23,23 @@ class HeadMeta:
     generator: str | None
 
 
-# Each field: the element holding it, and the attribute holding its value.
+# Each field of an element with an attribute of an exact value: (tag, attribute, value, attribute
+# holding the field's value). The title is the <title> element's text.
+_ATTRIBUTE_FIELDS: dict[str, tuple[str, str, str, str]] = {
+    "canonical": ("link", "rel", "canonical", "href"),
+    "og_url": ("meta", "property", "og:url", "content"),
+    "og_image": ("meta", "property", "og:image", "content"),
+    "og_title": ("meta", "property", "og:title", "content"),
+    "generator": ("meta", "name", "generator", "content"),
+}
+# Each field: the selector of its element, and the attribute holding its value.
 _FIELDS: dict[str, tuple[str, str]] = {
-    "canonical": ("link[rel='canonical']", "href"),
-    "og_url": ("meta[property='og:url']", "content"),
-    "og_image": ("meta[property='og:image']", "content"),
-    "og_title": ("meta[property='og:title']", "content"),
-    "generator": ("meta[name='generator']", "content"),
+    **{field: (f"{tag}[{key}='{value}']", attr) for field, (tag, key, value, attr) in _ATTRIBUTE_FIELDS.items()},
     "title": ("title", ""),
 }
 _ANY_FIELD = ", ".join(selector for selector, _ in _FIELDS.values())
 # The field an element holds, by (tag, attribute, exact value) as the selectors above name them.
-_FIELD_OF = {
-    ("link", "rel", "canonical"): "canonical",
-    ("meta", "property", "og:url"): "og_url",
-    ("meta", "property", "og:image"): "og_image",
-    ("meta", "property", "og:title"): "og_title",
-    ("meta", "name", "generator"): "generator",
-}
+_FIELD_OF = {(tag, key, value): field for field, (tag, key, value, _) in _ATTRIBUTE_FIELDS.items()}
 
 
 def _head_elements(head: LexborNode) -> dict[str, LexborNode] | None:
