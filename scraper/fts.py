@@ -34,8 +34,15 @@ TEXT_COLUMNS = ("headline", "body", "quotes")
 # bm25 weights per column of articles_fts: a hit in the headline counts most, then quotes.
 BM25_WEIGHTS = (10.0, 1.0, 2.0, 10.0, 1.0, 2.0)
 _OPERATORS = frozenset({"AND", "OR", "NOT", "NEAR"})
-# Query syntax FTS5 understands; any other punctuation separates words like a space does.
-_QUERY_TOKEN = re.compile(r'"(?:[^"]|"")*"?|[^\W_]+\*?:?|[\s(){}+^*:,]+|.', re.DOTALL)
+# Query syntax FTS5 understands, one token each: a "phrase" (an unclosed one runs to the end), a column
+# filter (`headline:`, `HEADLINE :`, `-body:`, `{headline quotes}:`), a word with its prefix star, the
+# punctuation of the syntax; any other character separates words like a space does.
+_QUERY_TOKEN = re.compile(
+    r'"(?:[^"]|"")*"?|-?\{[^{}":]*\}\s*:|-?[^\W\d]\w*\s*:|[^\W_]+\*?|[\s(){}+^*:,]+|.', re.DOTALL
+)
+_COLUMN_FILTER = re.compile(r"(?P<minus>-?)(?:\{(?P<names>[^{}]*)\}|(?P<name>\w+))\s*:", re.DOTALL)
+# What a column name a researcher types searches: the stems of that text (a word form finds every form).
+_STEM_COLUMN_OF = {name: f"{name}_stem" for name in TEXT_COLUMNS} | {name: name for name in STEM_COLUMNS}
 
 
 @cache
@@ -101,24 +108,61 @@ def reindex_all(conn: sqlite3.Connection) -> int:
     return len(rows)
 
 
-def _rewrite_token(token: str) -> str:
-    if token.startswith('"'):
-        closed = len(token) > 1 and token.endswith('"')
-        inner = token[1:-1] if closed else token[1:]
-        return '"' + " ".join(stem_words(WORD.findall(inner))) + ('"' if closed else "")
-    if WORD.match(token):
-        word = token.rstrip("*:")
-        suffix = token[len(word) :]
-        if suffix.endswith(":"):
-            return (f"{word}_stem" if word in TEXT_COLUMNS else word) + suffix
-        if suffix == "*":
-            return _fold(word) + "*"
-        if word in _OPERATORS:
-            return word
-        return stem_words([word])[0]
-    if token.isspace() or all(ch in "(){}+^*:, \t\r\n" for ch in token):
-        return token.replace(",", " ")
-    return " "
+def _column_filter(token: str) -> str:
+    """`headline:` → `headline_stem:`, `{headline body}:` → `{headline_stem body_stem}:` (names in any
+    case); a name that is no column is left for FTS5 to reject."""
+    match = _COLUMN_FILTER.fullmatch(token)
+    assert match is not None
+    names = (match["names"] or match["name"]).split()
+    mapped = [_STEM_COLUMN_OF.get(name.lower(), name) for name in names]
+    spec = mapped[0] if match["name"] else "{" + " ".join(mapped) + "}"
+    return f"{match['minus']}{spec}:"
+
+
+def _prefix(word: str, alone: bool) -> str:
+    """A prefix term: stems that begin with the letters, and, where the letters spell a whole word form
+    (`выборы*`), every form of that word too, so a prefix never finds less than the word does. Inside
+    NEAR( ), next to `^` or `+`, FTS5 takes one phrase only, so there it is the stem prefix alone."""
+    folded = _fold(word)
+    stem = stem_words([word])[0]
+    if not alone or stem == folded:
+        return folded + "*"
+    return f"({folded}* OR {stem})"
+
+
+def _punctuation(token: str, near: bool) -> str:
+    """Syntax characters stay; a comma only inside NEAR( ), where it sets the distance."""
+    return token if near else token.replace(",", " ")
+
+
+def _rewrite(tokens: list[str]) -> str:
+    out: list[str] = []
+    near = False  # inside NEAR( … )
+    for index, token in enumerate(tokens):
+        if token.startswith('"'):
+            closed = len(token) > 1 and token.endswith('"')
+            inner = token[1:-1] if closed else token[1:]
+            out.append('"' + " ".join(stem_words(WORD.findall(inner))) + ('"' if closed else ""))
+        elif _COLUMN_FILTER.fullmatch(token):
+            out.append(_column_filter(token))
+        elif WORD.match(token):
+            word = token.rstrip("*")
+            if word in _OPERATORS:
+                out.append(word)
+                near = near or (word == "NEAR" and "".join(tokens[index + 1 : index + 2]).lstrip().startswith("("))
+            elif token.endswith("*"):
+                before = "".join(out).rstrip()
+                after = "".join(tokens[index + 1 : index + 2]).lstrip()
+                out.append(_prefix(word, not near and not before.endswith(("^", "+")) and not after.startswith("+")))
+            else:
+                out.append(stem_words([word])[0])
+        elif token.isspace() or all(ch in "(){}+^*:, \t\r\n" for ch in token):
+            out.append(_punctuation(token, near))
+            if near and ")" in token:
+                near = False
+        else:
+            out.append(" ")
+    return "".join(out).strip()
 
 
 def build_match_query(query: str) -> str:
@@ -132,5 +176,5 @@ def build_match_query(query: str) -> str:
     """
     if not WORD.search(query):
         raise InputError(f"search query {query!r} has no words to search for")
-    rewritten = "".join(_rewrite_token(t) for t in _QUERY_TOKEN.findall(query)).strip()
+    rewritten = _rewrite(_QUERY_TOKEN.findall(query))
     return "{" + " ".join(STEM_COLUMNS) + "} : (" + rewritten + ")"

@@ -72,10 +72,14 @@ def _date_filters(since: str | None, until: str | None, column: str = "a.publish
     return where, params
 
 
+# SQLite's largest integer: a larger --limit asks for everything, as no limit does.
+_SQLITE_MAX_INT = 2**63 - 1
+
+
 def _limit(limit: int | None) -> int:
     if limit is not None and limit < 1:
         raise InputError(f"--limit must be 1 or more, not {limit}")
-    return -1 if limit is None else limit
+    return -1 if limit is None or limit > _SQLITE_MAX_INT else limit
 
 
 @dataclass(frozen=True, slots=True)
@@ -140,6 +144,9 @@ def search(
         rows = archive.conn.execute(sql, (*HIGHLIGHT, match, *params, _limit(limit))).fetchall()
     except sqlite3.OperationalError as exc:
         message = str(exc)
+        if ")" not in query:  # the parentheses around the query are ours: the query ended too early
+            message = message.replace('syntax error near ")"', "syntax error at the end of the query")
+        message = message.replace('syntax error near ""', "syntax error at the end of the query")
         if "fts5" in message or "no such column" in message or "unterminated" in message:
             raise InputError(
                 f"malformed search query {query!r} ({message}); quote phrases fully and put words around AND/OR/NOT"

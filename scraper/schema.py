@@ -19,6 +19,8 @@ from pathlib import Path
 from scraper.errors import NotAnArchiveError, SchemaTooNewError, StoreError
 
 SQLITE_HEADER = b"SQLite format 3\x00"
+# The database header: magic string, then fixed fields up to offset 100.
+_HEADER_SIZE = 100
 # PRAGMA application_id of every archive: "NwsA" as a big-endian int32.
 APPLICATION_ID = 0x4E777341
 
@@ -207,6 +209,24 @@ class ArchiveFileState:
     version: int
 
 
+def _refuse_from_header(path: Path, header: bytes) -> None:
+    """Raise for another program's database or a newer schema, read off the file header's
+    `user_version` (offset 60) and `application_id` (offset 68), both big-endian."""
+    version = int.from_bytes(header[60:64], "big", signed=True)
+    app_id = int.from_bytes(header[68:72], "big", signed=True)
+    if version > 0 and app_id != APPLICATION_ID:
+        raise NotAnArchiveError(f"{path}: a SQLite database, but not a newsarchive archive; nothing was changed")
+    if app_id == APPLICATION_ID and version > SCHEMA_VERSION:
+        raise SchemaTooNewError(_too_new_message(path, version))
+
+
+def _too_new_message(path: Path, version: int) -> str:
+    return (
+        f"{path}: archive schema version {version} is newer than this program's ({SCHEMA_VERSION}); "
+        "upgrade newsarchive"
+    )
+
+
 def check_archive_file(path: Path) -> ArchiveFileState:
     """Decide whether `path` may be opened as an archive, without writing to it.
 
@@ -221,13 +241,17 @@ def check_archive_file(path: Path) -> ArchiveFileState:
         raise StoreError(f"{path}: is a directory, not an archive file")
     try:
         with path.open("rb") as handle:
-            header = handle.read(len(SQLITE_HEADER))
+            header = handle.read(_HEADER_SIZE)
     except OSError as exc:
         raise StoreError(f"{path}: cannot read: {exc.strerror}") from exc
     if not header:
         return ArchiveFileState(exists=True, version=0)  # an empty file is an empty database
-    if header != SQLITE_HEADER:
+    if not header.startswith(SQLITE_HEADER):
         raise NotAnArchiveError(f"{path}: not a SQLite database (not an archive); nothing was changed")
+    if len(header) == _HEADER_SIZE and not path.with_name(path.name + "-wal").exists():
+        # No write-ahead log: the header is current, and refusing from it opens no connection, which in
+        # WAL mode would leave -wal and -shm files beside a file we must not touch.
+        _refuse_from_header(path, header)
     try:
         conn = sqlite3.connect(f"{path.resolve().as_uri()}?mode=ro", uri=True)
         try:
@@ -241,10 +265,7 @@ def check_archive_file(path: Path) -> ArchiveFileState:
     if (version > 0 or tables > 0) and app_id != APPLICATION_ID:
         raise NotAnArchiveError(f"{path}: a SQLite database, but not a newsarchive archive; nothing was changed")
     if version > SCHEMA_VERSION:
-        raise SchemaTooNewError(
-            f"{path}: archive schema version {version} is newer than this program's ({SCHEMA_VERSION}); "
-            "upgrade newsarchive"
-        )
+        raise SchemaTooNewError(_too_new_message(path, version))
     return ArchiveFileState(exists=True, version=version)
 
 

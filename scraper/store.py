@@ -31,7 +31,7 @@ from typing import Any, Literal
 import sqlite_utils
 
 from scraper import fts
-from scraper.errors import ProfileError, StoreError, UnknownSiteError
+from scraper.errors import NotAnArchiveError, ProfileError, StoreError, UnknownSiteError
 from scraper.extract import content_hash
 from scraper.models import Article, Quote, SidebarItem
 from scraper.schema import check_archive_file, configure_connection, migrate
@@ -158,8 +158,13 @@ class Archive:
         """
         path = Path(path)
         state = check_archive_file(path)
-        if not state.exists and not create:
+        if not create and not state.exists:
             raise StoreError(f"{path}: no archive here (create one with `newsarchive ingest` or `newsarchive crawl`)")
+        if not create and state.version == 0:  # an empty file, or a SQLite database with nothing in it
+            raise NotAnArchiveError(
+                f"{path}: empty, not an archive (create one with `newsarchive ingest` or "
+                "`newsarchive crawl`); nothing was changed"
+            )
         if not state.exists:
             path.parent.mkdir(parents=True, exist_ok=True)
         try:
@@ -463,11 +468,13 @@ class Archive:
             return None
         try:
             profile: SiteProfile | None = profile_for_url(ref)
-        except (ProfileError, UnknownSiteError):
+        except (ProfileError, UnknownSiteError, ValueError):
             profile = None
-        row = self.conn.execute(
-            "SELECT article_id FROM article_urls WHERE url = ?", (normalize_url(ref, profile),)
-        ).fetchone()
+        try:
+            url = normalize_url(ref, profile)
+        except ValueError:  # not a URL at all (`http://[::1`, a port that is not a number): names nothing
+            return None
+        row = self.conn.execute("SELECT article_id FROM article_urls WHERE url = ?", (url,)).fetchone()
         if row is not None:
             return int(row[0])
         if profile is not None:

@@ -97,3 +97,52 @@ def test_malformed_query_is_an_input_error(archive: Archive, query: str) -> None
 def test_query_without_words_is_an_input_error(archive: Archive) -> None:
     with pytest.raises(InputError, match="has no words"):
         research.search(archive, "*** ()")
+
+
+@pytest.mark.parametrize(
+    ("query", "expected"),
+    [
+        ("кооперация*", "{headline_stem body_stem quotes_stem} : ((кооперация* OR кооперац))"),
+        ("NEAR(выборы депутатов, 5)", "{headline_stem body_stem quotes_stem} : (NEAR(выбор депутат, 5))"),
+        ("NEAR(выборы* депутатов)", "{headline_stem body_stem quotes_stem} : (NEAR(выборы* депутат))"),
+        ("выборы, депутаты", "{headline_stem body_stem quotes_stem} : (выбор  депутат)"),
+        ("HEADLINE : выборы", "{headline_stem body_stem quotes_stem} : (headline_stem: выбор)"),
+        ("{headline Quotes}: выборы", "{headline_stem body_stem quotes_stem} : ({headline_stem quotes_stem}: выбор)"),
+        ("body_stem: кооперац", "{headline_stem body_stem quotes_stem} : (body_stem: кооперац)"),
+        ("-headline: выборы", "{headline_stem body_stem quotes_stem} : (-headline_stem: выбор)"),
+    ],
+    ids=["prefix-of-a-word-form", "near-distance", "prefix-in-near", "comma", "column-any-case", "column-set",
+         "stem-column", "column-excluded"],
+)
+def test_query_syntax_is_kept(query: str, expected: str) -> None:
+    assert build_match_query(query) == expected
+
+
+@pytest.mark.parametrize("query", ["кооперация*", "кооперацию*", "коопер*", "кооперация"])
+def test_a_prefix_finds_at_least_what_the_word_finds(archive: Archive, query: str) -> None:
+    archive.upsert_article(record(SEED))
+    archive.upsert_article(record(ZOTOV))
+    assert ids(research.search(archive, query)) == [2, 1]
+
+
+@pytest.mark.parametrize(
+    ("query", "expected"),
+    [
+        ("headline: NEAR(Михаил соседями, 2)", []),
+        ("headline: NEAR(Михаил соседями, 3)", [2]),
+        ("HEADLINE : запустить", [1]),
+        ("{headline quotes}: Липецкая", [1]),
+        ("-body: Зотов", [2]),
+        ("body_stem: кооперац", [2, 1]),
+    ],
+)
+def test_near_distance_and_column_filters_search(archive: Archive, query: str, expected: list[int]) -> None:
+    archive.upsert_article(record(SEED))
+    archive.upsert_article(record(ZOTOV))
+    assert ids(research.search(archive, query)) == expected
+
+
+@pytest.mark.parametrize("query", ["выборы AND", "(выборы"])
+def test_a_query_that_ends_early_says_so(archive: Archive, query: str) -> None:
+    with pytest.raises(InputError, match=r"syntax error at the end of the query"):
+        research.search(archive, query)

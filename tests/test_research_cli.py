@@ -532,3 +532,79 @@ def test_newer_schema_gets_exit_2_and_is_untouched(db: Path) -> None:
         "upgrade newsarchive\n"
     )
     assert digest(db) == before
+
+
+def test_newer_schema_in_wal_mode_leaves_no_files_beside_it(db: Path) -> None:
+    conn = sqlite3.connect(db)
+    conn.execute(f"PRAGMA user_version = {SCHEMA_VERSION + 1}")
+    conn.close()
+    assert sorted(p.name for p in db.parent.iterdir()) == ["archive.db"]
+    before = digest(db)
+    result = run("stats", "--db", str(db))
+    assert (result.exit_code, result.stdout) == (2, "")
+    assert "is newer than this program's" in result.stderr
+    assert digest(db) == before
+    assert sorted(p.name for p in db.parent.iterdir()) == ["archive.db"]
+
+
+@pytest.mark.parametrize(
+    "command",
+    [("search", "x"), ("show", "1"), ("quotes",), ("export",), ("stats",), ("status",), ("browse", "--dry-run")],
+)
+def test_an_empty_file_is_not_an_archive_and_stays_empty(tmp_path: Path, command: tuple[str, ...]) -> None:
+    path = tmp_path / "empty.db"
+    path.touch()
+    result = run(*command, "--db", str(path))
+    assert (result.exit_code, result.stdout) == (2, "")
+    assert result.stderr == (
+        f"error: {path}: empty, not an archive (create one with `newsarchive ingest` or `newsarchive crawl`); "
+        "nothing was changed\n"
+    )
+    assert path.stat().st_size == 0
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["empty.db"]
+
+
+def test_export_onto_the_archive_itself_is_refused_and_the_archive_kept(db: Path) -> None:
+    before = digest(db)
+    for out in (db, db.parent / "." / db.name, db.with_name(db.name + "-wal")):
+        result = run("export", "--format", "jsonl", "--out", str(out), "--db", str(db))
+        assert (result.exit_code, result.stdout) == (2, "")
+        assert result.stderr == f"error: --out {out}: that is the archive's own file; nothing was written\n"
+    assert digest(db) == before
+    assert run("stats", "--db", str(db)).stdout.splitlines()[1].startswith("articles:   3 ")
+
+
+@pytest.mark.parametrize("fmt", ["jsonl", "csv", "parquet"])
+def test_export_into_a_missing_folder_is_one_line(db: Path, tmp_path: Path, fmt: str) -> None:
+    out = tmp_path / "no" / "such" / f"x.{fmt}"
+    result = run("export", "--format", fmt, "--out", str(out), "--db", str(db))
+    assert (result.exit_code, result.stdout) == (2, "")
+    assert result.stderr == f"error: --out {out}: folder {out.parent} does not exist; nothing was written\n"
+
+
+def test_a_failed_export_leaves_the_existing_file_as_it_was(db: Path, tmp_path: Path) -> None:
+    out = tmp_path / "records.jsonl"
+    out.write_text("earlier export\n", encoding="utf-8")
+    result = run("export", "--since", "not-a-day", "--out", str(out), "--db", str(db))
+    assert result.exit_code == 2
+    assert out.read_text(encoding="utf-8") == "earlier export\n"
+    assert sorted(p.name for p in tmp_path.iterdir() if p.name.startswith(".")) == []
+    result = run("export", "--out", str(out), "--db", str(db))
+    assert (result.exit_code, result.stderr) == (0, f"exported 3 article(s) to {out}\n")
+    assert len(out.read_text(encoding="utf-8").splitlines()) == 3
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["archive.db", "records.jsonl"]
+
+
+@pytest.mark.parametrize("command", [("search", "кооперация"), ("quotes",)])
+def test_a_limit_beyond_sqlite_integers_means_no_limit(db: Path, command: tuple[str, ...]) -> None:
+    huge = run(*command, "--limit", str(10**20), "--db", str(db))
+    plain = run(*command, "--limit", "100", "--db", str(db))
+    assert (huge.exit_code, huge.stderr) == (0, "")
+    assert huge.stdout == plain.stdout
+
+
+@pytest.mark.parametrize("ref", ["http://[::1", "http://2018.vybor-naroda.org:abc/x", "http://2018.vybor-naroda.org:99999/x"])
+def test_show_a_malformed_url_is_no_article(db: Path, ref: str) -> None:
+    result = run("show", ref, "--db", str(db))
+    assert (result.exit_code, result.stdout) == (2, "")
+    assert result.stderr == f"error: no article {ref!r} in {db} (give an id from `newsarchive search`, or a URL)\n"

@@ -8,12 +8,13 @@ Each takes `--db PATH` (default data/archive.db); the read commands print a read
 from __future__ import annotations
 
 import json
+import os
 import signal
 import subprocess
 import sys
 import tempfile
-from collections.abc import Sequence
-from contextlib import ExitStack
+from collections.abc import Iterator, Sequence
+from contextlib import ExitStack, contextmanager
 from enum import StrEnum
 from pathlib import Path
 from typing import Any
@@ -245,19 +246,59 @@ def export(
     with user_errors(), Archive.open(db, create=False) as archive, ExitStack() as stack:
         research.parse_day(since, "--since")
         research.parse_day(until, "--until")
+        if fmt is ExportFormat.parquet and out is None:
+            raise InputError("--format parquet needs --out FILE")
+        if out is not None:
+            _check_export_target(out, db)
         articles = research.export_articles(archive, since=since, until=until)
-        if fmt is ExportFormat.parquet:
-            if out is None:
-                raise InputError("--format parquet needs --out FILE")
-            count = research.write_parquet(articles, out)
-        else:
-            handle = stack.enter_context(out.open("w", encoding="utf-8", newline="")) if out else sys.stdout
-            if fmt is ExportFormat.jsonl:
-                count = research.write_jsonl(articles, handle)  # JSON escapes control characters itself
+        with _written_in_place(out) as part:
+            if fmt is ExportFormat.parquet:
+                assert part is not None
+                count = research.write_parquet(articles, part)
             else:
-                count = research.write_csv(articles, handle, clean=clean if handle.isatty() else None)
+                handle = stack.enter_context(part.open("w", encoding="utf-8", newline="")) if part else sys.stdout
+                if fmt is ExportFormat.jsonl:
+                    count = research.write_jsonl(articles, handle)  # JSON escapes control characters itself
+                else:
+                    count = research.write_csv(articles, handle, clean=clean if handle.isatty() else None)
+                if part is not None:
+                    stack.close()  # flushed and closed before it takes the place of --out
         if out is not None:
             typer.echo(f"exported {count} article(s) to {out}", err=True)
+
+
+def _check_export_target(out: Path, db: Path) -> None:
+    """Refuse an --out that would overwrite the archive (or its journal) or cannot be written at all."""
+    target, archive = out.resolve(), db.resolve()
+    own_files = {archive, *(archive.with_name(archive.name + end) for end in ("-wal", "-shm", "-journal", ".lock"))}
+    if target in own_files or (target.exists() and target.samefile(archive)):
+        raise InputError(f"--out {out}: that is the archive's own file; nothing was written")
+    if target.is_dir():
+        raise InputError(f"--out {out}: is a directory; give a file name")
+    if not target.parent.is_dir():
+        raise InputError(f"--out {out}: folder {target.parent} does not exist; nothing was written")
+
+
+@contextmanager
+def _written_in_place(out: Path | None) -> Iterator[Path | None]:
+    """A temporary file beside `out` that replaces it only once the export is complete, so a failed
+    export leaves an existing file as it was and no half-written one."""
+    if out is None:
+        yield None
+        return
+    try:
+        handle, name = tempfile.mkstemp(prefix=f".{out.name}.", suffix=".part", dir=out.resolve().parent)
+    except OSError as exc:
+        raise InputError(f"--out {out}: cannot write there: {exc.strerror}; nothing was written") from exc
+    os.close(handle)
+    part = Path(name)
+    try:
+        yield part
+        os.replace(part, out)
+    except OSError as exc:
+        raise InputError(f"--out {out}: cannot write: {exc.strerror}; nothing was written") from exc
+    finally:
+        part.unlink(missing_ok=True)
 
 
 def stats(db: Path = DB_OPTION, as_json: bool = JSON_OPTION) -> None:
