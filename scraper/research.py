@@ -43,6 +43,7 @@ CSV_COLUMNS = (
     "version",
     "tags",
     "quotes",
+    "warnings",
 )
 
 
@@ -374,6 +375,7 @@ def _csv_row(stored: StoredArticle, clean: Callable[[str], str] | None) -> dict[
         "version": fields.version,
         "tags": "; ".join(record.tags),
         "quotes": json.dumps([q.to_dict() for q in record.quotes], ensure_ascii=False),
+        "warnings": json.dumps(list(record.warnings), ensure_ascii=False),
     }
     if clean is not None:
         row = {k: clean(v) if isinstance(v, str) else v for k, v in row.items()}
@@ -381,7 +383,8 @@ def _csv_row(stored: StoredArticle, clean: Callable[[str], str] | None) -> dict[
 
 
 def write_csv(articles: Iterator[StoredArticle], out: IO[str], *, clean: Callable[[str], str] | None = None) -> int:
-    """One row per article; `tags` joined with '; ', `quotes` as a JSON list (the sidebar is left out).
+    """One row per article; `tags` joined with '; ', `quotes` and `warnings` as JSON lists (the sidebar is
+    left out).
 
     `clean` is applied to every text cell (the CLI passes its terminal sanitizer when stdout is a terminal).
     """

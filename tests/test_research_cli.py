@@ -364,11 +364,12 @@ def test_export_csv_to_a_file_with_a_date_range(db: Path, tmp_path: Path) -> Non
     text = out.read_text(encoding="utf-8")
     assert text.splitlines()[0] == (
         "id,site,news_id,url,canonical_url,category,headline,published_at,published_text,photo_credit,image_url,"
-        "body,content_hash,fetched_at,first_seen_at,last_seen_at,last_changed_at,version,tags,quotes"
+        "body,content_hash,fetched_at,first_seen_at,last_seen_at,last_changed_at,version,tags,quotes,warnings"
     )
     assert text.endswith(
         ',2025-12-08T12:00:00+03:00,1,выборы; Липецкая область,"[{""text"": ""Кооперация с соседними регионами '
-        'останется приоритетом"", ""speaker"": ""Михаил Зотов"", ""speaker_role"": null, ""verb"": ""подчеркнул""}]"\n'
+        'останется приоритетом"", ""speaker"": ""Михаил Зотов"", ""speaker_role"": null, ""verb"": ""подчеркнул""}]",'
+        '"[""photo_credit: not found""]"\n'
     )
 
 
