@@ -22,6 +22,7 @@ import signal
 import sqlite3
 import subprocess
 import sys
+import tempfile
 import threading
 import time
 from collections.abc import Sequence
@@ -57,10 +58,16 @@ class CrawlRun:
     db_bytes: int
     warc_bytes: int
     samples: list[dict[str, float]] = field(default_factory=list)
+    # Cut off by the time limit: its numbers describe part of a crawl, and no target is judged on them.
+    stopped: bool = False
 
     @property
     def pages_per_s(self) -> float:
-        return self.requests / self.seconds
+        return self.requests / self.seconds if self.seconds > 0 else 0.0
+
+    @property
+    def complete(self) -> bool:
+        return not self.stopped and self.requests > 0
 
 
 def ensure_mirror(articles: int) -> Path:
@@ -160,14 +167,15 @@ def run_crawler(
         sampler.start()
     deadline = started + timeout
     status = rusage = None
+    stopped = False
     while True:
         pid, status, rusage = os.wait4(child.pid, os.WNOHANG)
         if pid:
             break
         if time.monotonic() > deadline:
-            child.send_signal(signal.SIGINT)
-            _, status, rusage = os.wait4(child.pid, 0)
-            print(f"{tool}: stopped at the {timeout:.0f}s time limit", flush=True)
+            stopped = True
+            _, status, rusage = _stop(child)
+            print(f"{tool}: stopped at the {timeout:.0f}s time limit (an incomplete run)", flush=True)
             break
         time.sleep(0.05)
     seconds = time.monotonic() - started
@@ -191,7 +199,21 @@ def run_crawler(
         db_bytes=sum(dir_bytes(db.with_name(db.name + s)) for s in ("", "-wal", "-shm")),
         warc_bytes=dir_bytes(db.parent / "warc"),
         samples=samples,
+        stopped=stopped,
     )
+
+
+def _stop(child: subprocess.Popen[bytes], grace: float = 30.0) -> tuple[int, int, Any]:
+    """SIGINT (a crawler's clean stop), then SIGKILL if it has not ended within `grace` seconds."""
+    child.send_signal(signal.SIGINT)
+    until = time.monotonic() + grace
+    while time.monotonic() < until:
+        pid, status, rusage = os.wait4(child.pid, os.WNOHANG)
+        if pid:
+            return pid, status, rusage
+        time.sleep(0.05)
+    child.kill()
+    return os.wait4(child.pid, 0)
 
 
 def fresh_dir(path: Path) -> Path:
@@ -260,12 +282,16 @@ def throughput(args: argparse.Namespace) -> dict[str, Any]:
     )
     result: dict[str, Any] = {"articles": args.articles, "concurrency": args.concurrency}
     if "ours" in runs and "scrapy" in runs:
-        ratios = [o.pages_per_s / s.pages_per_s for o, s in zip(runs["ours"], runs["scrapy"], strict=True)]
-        print(
-            f"ours ÷ scrapy pages/s per run: {spread_cell(ratios, 2)}; target >= 1: "
-            f"{'MET' if spread(ratios)['median'] >= 1 else 'MISSED'}"
-        )
-        result["ratio"] = ratios
+        pairs = list(zip(runs["ours"], runs["scrapy"], strict=True))
+        if all(o.complete and s.complete for o, s in pairs):
+            ratios = [o.pages_per_s / s.pages_per_s for o, s in pairs]
+            print(
+                f"ours ÷ scrapy pages/s per run: {spread_cell(ratios, 2)}; target >= 1: "
+                f"{'MET' if spread(ratios)['median'] >= 1 else 'MISSED'}"
+            )
+            result["ratio"] = ratios
+        else:
+            print("target >= 1: NOT JUDGED: a crawl was stopped by --timeout or made no request; rerun with more time")
     result["runs"] = {tool: [vars(r) for r in items] for tool, items in runs.items()}
     return result
 
@@ -306,7 +332,23 @@ def incremental(args: argparse.Namespace) -> dict[str, Any]:
     ]
     print(f"\n### incremental runs on the {args.articles}-article mirror")
     print(table(["run", "requests", "article pages", "other pages", "seconds"], rows))
+    second, after = results["second run, nothing new"], results[f"after {args.new} new articles"]
+    if all(not r["stopped"] for r in results.values()):
+        print(
+            f"target second run fetches no article page: {verdict(second['article_requests'] == 0)} "
+            f"({second['article_requests']}; other pages {second['requests'] - second['article_requests']})"
+        )
+        print(
+            f"target run after {args.new} new articles fetches exactly {args.new} article pages: "
+            f"{verdict(after['article_requests'] == args.new)} ({after['article_requests']})"
+        )
+    else:
+        print("targets NOT JUDGED: a run was stopped by --timeout; rerun with a longer one")
     return {"articles": args.articles, "new": args.new, "runs": results}
+
+
+def verdict(met: bool) -> str:
+    return "MET" if met else "MISSED"
 
 
 # --- 6. scale -------------------------------------------------------------------------------------
@@ -333,7 +375,8 @@ def scale(args: argparse.Namespace) -> dict[str, Any]:
         flush=True,
     )
     milestones = []
-    for mark in args.marks:
+    marks = sorted({m for m in args.marks if m < args.articles} | {args.articles})
+    for mark in marks:
         hit = next((s for s in run.samples if s["article_requests"] >= mark), None)
         if hit is None:
             continue
@@ -369,6 +412,24 @@ def scale(args: argparse.Namespace) -> dict[str, Any]:
     ]
     print(f"\n### scale: full crawl of the {args.articles}-article mirror, concurrency {args.concurrency}")
     print(table(["articles fetched", "seconds", "ms per article", "RSS MB then", "peak RSS MB so far"], rows))
+    if run.stopped or len(milestones) < len(marks):
+        print("targets NOT JUDGED: the crawl was stopped by --timeout before the last mark")
+    elif len(milestones) > 1:
+        first, last = milestones[0], milestones[-1]
+        growth = (last["seconds"] / last["articles"]) / (first["seconds"] / first["articles"])
+        rss = [m["rss_mb"] for m in milestones]
+        peak = run.peak_rss_mb  # the kernel's ru_maxrss: the true peak, not a sample
+        print(
+            f"target time linear (ms per article at the last mark ÷ at the first <= 1.2): "
+            f"{verdict(growth <= 1.2)} ({growth:.2f})"
+        )
+        print(f"target peak RSS < 300 MB: {verdict(peak < 300)} ({peak:.0f} MB, ru_maxrss)")
+        print(
+            f"target RSS flat (RSS at the marks within 20% of each other): "
+            f"{verdict(max(rss) <= 1.2 * min(rss))} ({min(rss):.0f}–{max(rss):.0f} MB)"
+        )
+    else:
+        print("targets NOT JUDGED: one mark only; pass --marks with at least two sizes below --articles")
     per_article = (run.db_bytes + run.warc_bytes) / max(run.articles_stored, 1)
     print(
         f"archive {run.db_bytes / 2**20:.0f} MB + WARC {run.warc_bytes / 2**20:.0f} MB for {run.articles_stored} "
@@ -383,13 +444,19 @@ def scale(args: argparse.Namespace) -> dict[str, Any]:
 
 def reextract(args: argparse.Namespace) -> dict[str, Any]:
     db = Path(args.db)
+    if not db.is_file():
+        raise SystemExit(f"no archive at {db}: run `python -m bench.crawl_bench scale` first, or pass --db")
     cmd = [str(VENV_BIN / "newsarchive"), "reextract", "--db", str(db)]
-    started = time.monotonic()
-    child = subprocess.Popen(cmd, stdout=subprocess.PIPE, stderr=subprocess.PIPE)
-    _, status, rusage = os.wait4(child.pid, 0)
-    seconds = time.monotonic() - started
-    out = child.stdout.read().decode() if child.stdout else ""
-    err = child.stderr.read().decode() if child.stderr else ""
+    with tempfile.TemporaryFile() as stdout, tempfile.TemporaryFile() as stderr:
+        started = time.monotonic()
+        child = subprocess.Popen(cmd, stdout=stdout, stderr=stderr)  # files, not pipes: nothing can fill up
+        _, status, rusage = os.wait4(child.pid, 0)
+        seconds = time.monotonic() - started
+        stdout.seek(0)
+        stderr.seek(0)
+        out, err = stdout.read().decode(), stderr.read().decode()
+    if os.waitstatus_to_exitcode(status) not in (0, 1):
+        raise SystemExit(f"reextract failed (exit {os.waitstatus_to_exitcode(status)}): {err.strip()[-500:]}")
     articles = count_articles(db)
     print(
         f"reextract: {seconds:.1f}s for {articles} articles = {articles / seconds:.0f} articles/s, "

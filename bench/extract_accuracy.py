@@ -181,6 +181,21 @@ COLUMNS = (
 )
 
 
+def fields_behind(ours: dict[str, Any], others: Sequence[dict[str, Any]]) -> list[str]:
+    """`tool: column` for every column where another tool scores higher than ours (each number of a P/R
+    pair compared on its own; "not supported" is never ahead)."""
+    behind = []
+    for other in others:
+        for column in COLUMNS:
+            theirs, mine = other.get(column), ours.get(column)
+            if theirs is None:
+                continue
+            pairs = zip(theirs, mine, strict=True) if isinstance(theirs, tuple) else [(theirs, mine)]
+            if any(t > m for t, m in pairs):
+                behind.append(f"{other['tool']}: {column}")
+    return behind
+
+
 def cell(value: Any) -> str:
     if value is None:
         return NOT_SUPPORTED
@@ -210,6 +225,10 @@ def main(argv: Sequence[str] | None = None) -> int:
         scores.append(score(name, results, pages))
     print(f"### accuracy on {len(pages)} fixture pages with expected records")
     print(table(["tool", *COLUMNS], [[s["tool"], *(cell(s.get(c)) for c in COLUMNS)] for s in scores]))
+    if len(scores) > 1:
+        behind = fields_behind(scores[0], scores[1:])
+        verdict = "MISSED (behind on: " + ", ".join(behind) + ")" if behind else "MET"
+        print(f"target ours at least as exact as every other tool on every field it has: {verdict}")
     saved = save("extract_accuracy", {"pages": [p.name for p in pages], "scores": scores, "per_page": per_page})
     print(f"raw numbers: {saved}")
     return 0

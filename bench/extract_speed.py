@@ -64,8 +64,14 @@ def competitors() -> dict[str, Tool]:
     warnings.filterwarnings("ignore", module="newspaper")
     logging.getLogger("trafilatura").setLevel(logging.CRITICAL)
     logging.getLogger("newspaper").setLevel(logging.CRITICAL)
-    from newspaper import Article as NewspaperArticle
-    from trafilatura import bare_extraction
+    try:
+        from newspaper import Article as NewspaperArticle
+        from trafilatura import bare_extraction
+    except ImportError as exc:
+        raise SystemExit(
+            f"{exc.name} is not installed: run with the bench group (uv run --group bench python -m "
+            "bench.extract_speed), or pass --only-ours"
+        ) from None
 
     def trafilatura(page: Page) -> object:
         return bare_extraction(page.text, url=page.url, with_metadata=True)

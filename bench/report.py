@@ -69,6 +69,11 @@ def save(name: str, data: dict[str, Any]) -> Path:
     """Write the raw numbers to bench/out/results/NAME-<UTC time>.json (the tables are printed);
     one file per run, so a rerun never overwrites the numbers a table was written from."""
     RESULTS.mkdir(parents=True, exist_ok=True)
-    path = RESULTS / f"{name}-{datetime.now(UTC):%Y%m%dT%H%M%SZ}.json"
+    stamp = f"{name}-{datetime.now(UTC):%Y%m%dT%H%M%SZ}"
+    path = RESULTS / f"{stamp}.json"
+    number = 1
+    while path.exists():  # two runs within one second
+        number += 1
+        path = RESULTS / f"{stamp}-{number}.json"
     path.write_text(json.dumps({"machine": machine(), **data}, ensure_ascii=False, indent=2), encoding="utf-8")
     return path
