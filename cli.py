@@ -5,12 +5,32 @@ Each command lives in `scraper/commands/`; this file only assembles them and con
 
 from __future__ import annotations
 
-import logging
+import signal
+from types import FrameType
 
-import typer
 
-from scraper.commands import crawling, extracting
-from scraper.commands import research as research_commands
+def _stop_while_starting(signum: int, frame: FrameType | None) -> None:
+    raise SystemExit(130)
+
+
+# Loading the commands takes most of a second: a Ctrl-C or SIGTERM meanwhile ends the program with the
+# documented exit code 130, not with a traceback from inside an import or a bare 143.
+# A signal the parent set to be ignored (a background job's SIGINT, nohup) stays ignored.
+_STARTUP_HANDLERS = {
+    sig: signal.signal(sig, _stop_while_starting)
+    for sig in (signal.SIGINT, signal.SIGTERM)
+    if signal.getsignal(sig) is not signal.SIG_IGN
+}
+
+import logging  # noqa: E402
+
+import typer  # noqa: E402
+
+from scraper.commands import crawling, extracting  # noqa: E402
+from scraper.commands import research as research_commands  # noqa: E402
+
+for _signal, _handler in _STARTUP_HANDLERS.items():
+    signal.signal(_signal, _handler)
 
 app = typer.Typer(
     name="newsarchive",
