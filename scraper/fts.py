@@ -37,9 +37,7 @@ _OPERATORS = frozenset({"AND", "OR", "NOT", "NEAR"})
 # Query syntax FTS5 understands, one token each: a "phrase" (an unclosed one runs to the end), a column
 # filter (`headline:`, `HEADLINE :`, `-body:`, `{headline quotes}:`), a word with its prefix star, the
 # punctuation of the syntax; any other character separates words like a space does.
-_QUERY_TOKEN = re.compile(
-    r'"(?:[^"]|"")*"?|-?\{[^{}":]*\}\s*:|-?[^\W\d]\w*\s*:|[^\W_]+\*?|[\s(){}+^*:,]+|.', re.DOTALL
-)
+_QUERY_TOKEN = re.compile(r'"(?:[^"]|"")*"?|-?\{[^{}":]*\}\s*:|-?[^\W\d]\w*\s*:|[^\W_]+\*?|[\s(){}+^*:,]+|.', re.DOTALL)
 _COLUMN_FILTER = re.compile(r"(?P<minus>-?)(?:\{(?P<names>[^{}]*)\}|(?P<name>\w+))\s*:", re.DOTALL)
 # What a column name a researcher types searches: the stems of that text (a word form finds every form).
 _STEM_COLUMN_OF = {name: f"{name}_stem" for name in TEXT_COLUMNS} | {name: name for name in STEM_COLUMNS}

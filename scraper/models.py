@@ -55,7 +55,9 @@ class Article:
     """The normalized record of one article page.
 
     Keys and formats are a published contract (see README, "The record"). A field the page does not
-    have is None and has a line in `warnings`.
+    have is None; the fields every article page has (headline, date, body, …) then get a line in
+    `warnings`, the optional ones (canonical link, image) only when the page gave something that is not
+    a URL.
     """
 
     url: str
@@ -112,9 +114,7 @@ class Article:
             body=data.get("body"),
             quotes=tuple(Quote(**q) for q in data.get("quotes") or ()),
             sidebar=tuple(
-                SidebarItem(
-                    title=s["title"], time=s["time"], published_at=s.get("published_at"), url=s.get("url")
-                )
+                SidebarItem(title=s["title"], time=s["time"], published_at=s.get("published_at"), url=s.get("url"))
                 for s in data.get("sidebar") or ()
             ),
             fetched_at=data["fetched_at"],

@@ -222,8 +222,7 @@ def _refuse_from_header(path: Path, header: bytes) -> None:
 
 def _too_new_message(path: Path, version: int) -> str:
     return (
-        f"{path}: archive schema version {version} is newer than this program's ({SCHEMA_VERSION}); "
-        "upgrade newsarchive"
+        f"{path}: archive schema version {version} is newer than this program's ({SCHEMA_VERSION}); upgrade newsarchive"
     )
 
 

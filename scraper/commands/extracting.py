@@ -90,4 +90,3 @@ def extract(
             failed = failed or exit_.exit_code != 0
     if failed:
         raise typer.Exit(int(ExitCode.USAGE))
-

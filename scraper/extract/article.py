@@ -21,7 +21,7 @@ from selectolax.lexbor import LexborHTMLParser, LexborNode
 
 from scraper.encoding import markup_for_parser
 from scraper.extract.body import body_paragraphs
-from scraper.extract.credits import find_photo_credit
+from scraper.extract.credits import find_photo_credit_line, is_credit_line
 from scraper.extract.dates import DATE_IN_TEXT, parse_iso, parse_published, to_iso
 from scraper.extract.dom import (
     first_match,
@@ -143,18 +143,31 @@ def _densest_paragraph_block(story: LexborNode) -> LexborNode | None:
     return best if best_chars >= MIN_BODY_CHARS else None
 
 
-def _drop_furniture(paragraphs: list[str], *shown: str | None) -> list[str]:
-    """Without lines that repeat the headline, the date or the credit (unknown templates' text blocks)."""
-    furniture = {text for text in shown if text}
-    return [p for p in paragraphs if p not in furniture]
+def _drop_furniture(paragraphs: list[str], credit: str | None, *shown: str | None) -> list[str]:
+    """Without lines that repeat the headline, the date or the credit (unknown templates' text blocks).
+
+    `shown` are the lines as the page shows them (the credit's own line among them); a line naming just
+    the credit, as a reader reads it (`xn--…` for an IDN, a trailing period), is the credit too.
+    """
+    furniture = {text for text in (credit, *shown) if text}
+    if credit is None:
+        return [p for p in paragraphs if p not in furniture]
+    return [p for p in paragraphs if p not in furniture and not is_credit_line(p, credit)]
 
 
-def _image(story: LexborNode, head: HeadMeta, profile: SiteProfile, page_url: str) -> str | None:
+def _image(story: LexborNode, head: HeadMeta, profile: SiteProfile, page_url: str) -> tuple[str | None, bool]:
+    """(the main image's URL, whether the page named it only by something that is no URL).
+
+    The story's image first; an image address that is no URL leaves og:image to name the image.
+    """
     node = first_match(story, profile.selector("image"))
     src = node.attributes.get("src") or node.attributes.get("data-src") if node is not None else None
     if src:
-        return join_url(page_url, src.strip())
-    return head.og_image
+        url = join_url(page_url, src.strip())
+        if url is not None:
+            return url, False
+        return head.og_image, head.og_image is None
+    return head.og_image, "og_image" in head.bad_urls
 
 
 def _tags(story: LexborNode, profile: SiteProfile) -> tuple[str, ...]:
@@ -218,13 +231,13 @@ def extract_article(
     published_text, published_at = _guarded(
         "published_at", warnings, (None, None), lambda: _date(story, body_node, profile, fetched)
     )
-    photo_credit = _guarded(
-        "photo_credit", warnings, None, lambda: find_photo_credit(story, profile.selector("credit"))
+    photo_credit, credit_line = _guarded(
+        "photo_credit", warnings, (None, None), lambda: find_photo_credit_line(story, profile.selector("credit"))
     )
     paragraphs: list[str] = (
         _guarded("body", warnings, [], lambda: body_paragraphs(body_node)) if body_node is not None else []
     )
-    paragraphs = _drop_furniture(paragraphs, headline, published_text, photo_credit)
+    paragraphs = _drop_furniture(paragraphs, photo_credit, credit_line, headline, published_text)
     body = "\n\n".join(paragraphs) or None
     quotes: list[Quote] = _guarded("quotes", warnings, [], lambda: extract_quotes(paragraphs))
     excluded = [story, *select_all(tree.root or story, CALENDARS)]
@@ -241,7 +254,7 @@ def extract_article(
             tz=profile.timezone,
         ),
     )
-    image_url = _guarded("image_url", warnings, None, lambda: _image(story, head, profile, url))
+    image_url, bad_image = _guarded("image_url", warnings, (None, False), lambda: _image(story, head, profile, url))
     tags = _guarded("tags", warnings, (), lambda: _tags(story, profile))
 
     for name, value in (
@@ -254,6 +267,12 @@ def extract_article(
     ):
         if value is None:
             warnings.append(f"{name}: not found on the page")
+    for name, value, bad in (
+        ("canonical_url", head.canonical_url, "canonical_url" in head.bad_urls),
+        ("image_url", image_url, bad_image),
+    ):
+        if value is None and bad:
+            warnings.append(f"{name}: not a valid URL on the page")
     if story is content and content.tag == "body":
         warnings.append("layout: no known article container; fields were searched in the whole page")
 

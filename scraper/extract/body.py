@@ -14,6 +14,7 @@ from itertools import islice
 
 from selectolax.lexbor import LexborNode
 
+from scraper.extract.credits import CREDIT_LABEL_PATTERN, MAX_CREDIT_CHARS
 from scraper.extract.dom import NEVER_TEXT_TAGS, is_noise_block, iter_text
 from scraper.extract.text import normalize_space
 
@@ -48,12 +49,21 @@ BLOCK_TAGS = frozenset(
         "hr",
     }
 )
-# Leading words of lines that templates print inside the story but that are not the story.
+# Leading words of lines that templates print inside the story but that are not the story. A credit
+# line (`Фото — пресс-служба …`, `Фото с сайта oblsovet.ru`) is labelled as credits.py reads labels,
+# and is a credit only when short (longer text after `Фото:` is a sentence of the story).
 NOT_BODY_LINE = re.compile(
-    r"^(?:Теги\s*:|Метки\s*:|Новость отредактировал|Отредактировал|Фото с сайта\s*:|Фото\s*:|Источник фото\s*:|"
+    rf"^(?:Теги\s*:|Метки\s*:|Новость отредактировал|Отредактировал|(?P<credit>{CREDIT_LABEL_PATTERN})|"
     r"Печать$|Версия для печати$|Поделиться\s*:?|Подписывайтесь на|Читайте также\s*:?)",
     re.IGNORECASE,
 )
+MAX_CREDIT_LINE = MAX_CREDIT_CHARS + 20
+
+
+def _is_not_body_line(text: str) -> bool:
+    """Whether a paragraph (normalized) is a furniture line, see NOT_BODY_LINE."""
+    match = NOT_BODY_LINE.match(text)
+    return match is not None and (match.lastgroup != "credit" or len(text) <= MAX_CREDIT_LINE)
 
 
 # First letters of the furniture lines, case-folded: a text starting with any other letter is no such line.
@@ -70,7 +80,10 @@ def _is_furniture_text(text: str) -> bool:
     start = text.lstrip()[:1]
     if start and start.isalpha() and start.casefold()[:1] not in _FURNITURE_INITIALS:
         return False
-    return NOT_BODY_LINE.match(normalize_space(text[:120])) is not None
+    match = NOT_BODY_LINE.match(normalize_space(text[:120]))
+    if match is None:
+        return False
+    return match.lastgroup != "credit" or len(normalize_space(text)) <= MAX_CREDIT_LINE
 
 
 def _starts_as_furniture(block: LexborNode) -> bool:
@@ -134,7 +147,7 @@ class _ParagraphCollector:
         self._add(text)
 
     def _add(self, text: str) -> None:
-        if text and not NOT_BODY_LINE.match(text):
+        if text and not _is_not_body_line(text):
             self.paragraphs.append(text)
 
     def add_row(self, row: LexborNode) -> None:
@@ -143,7 +156,8 @@ class _ParagraphCollector:
         if text:
             self.paragraphs.append(text)
 
-    def walk(self, node: LexborNode) -> None:
+    def walk(self, node: LexborNode, in_paragraph: bool = False) -> None:
+        """Cut `node`'s text into paragraphs; `in_paragraph` when `node` lies inside a `<p>`."""
         for child in node.iter(include_text=True):
             tag = child.tag
             if tag == "-text":
@@ -162,17 +176,19 @@ class _ParagraphCollector:
                     self._add(normalize_space(text))
             elif tag == "br":
                 self.flush()
-            elif is_noise_block(child) or (tag in BLOCK_TAGS and _starts_as_furniture(child)):
+            elif is_noise_block(child, in_paragraph=in_paragraph) or (
+                tag in BLOCK_TAGS and _starts_as_furniture(child)
+            ):
                 continue
             elif tag == "tr":
                 self.flush()
                 self.add_row(child)
             elif tag in BLOCK_TAGS:
                 self.flush()
-                self.walk(child)
+                self.walk(child, in_paragraph or tag == "p")
                 self.flush()
             else:
-                self.walk(child)
+                self.walk(child, in_paragraph)
 
 
 def body_paragraphs(container: LexborNode) -> list[str]:

@@ -15,11 +15,11 @@ from selectolax.lexbor import LexborNode
 from scraper.extract.dom import matches_in_order, select_all, select_first, visible_text
 from scraper.extract.text import INVISIBLE_CHARS
 
-CREDIT_LABEL = re.compile(
-    r"^\s*(?:фото\s+с\s+сайта\s*(?::|—|–|-)?|"
-    r"(?:фото\s+предоставлено|источник\s+фото|фотография|фото)\s*(?::|—|–|-))\s*",
-    re.IGNORECASE,
+# The labels of a credit line, with the colon or dash after them (`Фото с сайта` needs neither).
+CREDIT_LABEL_PATTERN = (
+    r"фото\s+с\s+сайта\s*(?::|—|–|-)?|(?:фото\s+предоставлено|источник\s+фото|фотография|фото)\s*(?::|—|–|-)"
 )
+CREDIT_LABEL = re.compile(rf"^\s*(?:{CREDIT_LABEL_PATTERN})\s*", re.IGNORECASE)
 # A credit in running text: "… встрече. Фото: пресс-служба …" (figcaptions).
 CREDIT_INSIDE = re.compile(
     r"(?:^|[\s.;,(])(?:фото\s+с\s+сайта|фото\s+предоставлено|источник\s+фото|фото)\s*(?::|—|–)\s*(?P<source>.+)$",
@@ -62,6 +62,14 @@ def credit_from_text(text: str, *, bare_allowed: bool) -> str | None:
 
 def find_photo_credit(story: LexborNode, selectors: Sequence[str]) -> str | None:
     """The credit of the story's main image, or None when the page names no source."""
+    return find_photo_credit_line(story, selectors)[0]
+
+
+def find_photo_credit_line(story: LexborNode, selectors: Sequence[str]) -> tuple[str | None, str | None]:
+    """(the credit, the visible text of the line it was read from), or (None, None).
+
+    The line is what the body must leave out when the template put the credit inside the text.
+    """
     for found in matches_in_order(story, selectors):
         for node in found:
             text = visible_text(node)
@@ -70,8 +78,18 @@ def find_photo_credit(story: LexborNode, selectors: Sequence[str]) -> str | None
             # A figcaption without a label is a caption, not a credit; a credit block may be bare.
             credit = credit_from_text(text, bare_allowed=node.tag != "figcaption")
             if credit:
-                return credit
+                return credit, text
     return _credit_by_label(story)
+
+
+def is_credit_line(text: str, credit: str) -> bool:
+    """Whether a line of text names just this credit, as a reader sees it (`липецкаяобласть.рф.` or
+    its punycode for `липецкаяобласть.рф`)."""
+    if len(text) > MAX_CREDIT_CHARS + 20:
+        return False
+    source = text.strip().rstrip(".").strip()
+    # Most lines hold no punycode label: compared as they are, without the regex _clean runs.
+    return source == credit or ("xn--" in source.lower() and _unpunycode(source) == credit)
 
 
 def _may_hold_label(story: LexborNode) -> bool:
@@ -92,24 +110,25 @@ def _may_hold_label(story: LexborNode) -> bool:
     return any(char in text for char in INVISIBLE_CHARS) or select_first(story, _UNSEEN) is not None
 
 
-def _credit_by_label(story: LexborNode) -> str | None:
-    """Any short element of the story whose text starts with a credit label.
+def _credit_by_label(story: LexborNode) -> tuple[str | None, str | None]:
+    """(credit, line) of the first short element of the story whose text starts with a credit label.
 
     Every label contains `фото`; a story whose text lacks it has no labelled element, which one
     C-level text read shows without a selector walk and a text read per element.
     """
     if not _may_hold_label(story):
-        return None
+        return None, None
     for node in select_all(story, "div, p, span, small, em, i, figcaption, td, li"):
         text = visible_text(node)
         if not text or len(text) > MAX_CREDIT_CHARS + 20 or not CREDIT_LABEL.match(text):
             continue
         credit = credit_from_text(text, bare_allowed=False)
         if credit:
-            return credit
+            return credit, text
         following = node.next
         while following is not None and following.tag == "-text" and not (following.text_content or "").strip():
             following = following.next
         if following is not None:
-            return _clean(visible_text(following) if following.tag != "-text" else following.text_content or "")
-    return None
+            credit = _clean(visible_text(following) if following.tag != "-text" else following.text_content or "")
+            return credit, text if credit else None
+    return None, None

@@ -35,8 +35,11 @@ _ABSOLUTE = re.compile(
     re.IGNORECASE,
 )
 _RELATIVE = re.compile(r"(?P<word>сегодня|вчера)\s*,?\s*(?:в\s+)?(?P<hour>\d{1,2}):(?P<minute>\d{2})", re.IGNORECASE)
+# Day first, as the portal writes dates; a two-digit year is read as strptime's %y reads it (`25` is 2025).
+# Not inside a longer number: `2025-12-07 16:16` is an ISO date, not the 25th of December 2007.
 _NUMERIC = re.compile(
-    r"(?P<day>\d{1,2})[.\-/](?P<month>\d{1,2})[.\-/](?P<year>\d{4})\s*,?\s*(?P<hour>\d{1,2}):(?P<minute>\d{2})"
+    r"(?<!\d)(?P<day>\d{1,2})[.\-/](?P<month>\d{1,2})[.\-/](?P<year>\d{4}|\d{2}(?!\d))\s*,?\s*"
+    r"(?P<hour>\d{1,2}):(?P<minute>\d{2})"
 )
 # Where a page's date may hide inside longer text (an info line with views, author and date).
 DATE_IN_TEXT = re.compile(
@@ -44,6 +47,9 @@ DATE_IN_TEXT = re.compile(
 )
 _CLOCK = re.compile(r"^\s*(\d{1,2}):(\d{2})\s*$")
 _ONE_DAY = timedelta(days=1)
+# How far the portal's clock may run ahead of ours: a feed time up to this much after the fetch is news
+# just published, not news of the day before.
+CLOCK_SKEW = timedelta(minutes=15)
 
 
 def to_iso(moment: datetime) -> str:
@@ -68,32 +74,46 @@ def _local(day: date, hour: int, minute: int, tz: ZoneInfo) -> datetime | None:
     return datetime.combine(day, time(hour, minute), tzinfo=tz)
 
 
-def parse_fast(text: str, fetched_at: datetime, tz: ZoneInfo) -> datetime | None:
-    """The portal's own forms, without dateparser; None when the text is in another form."""
+def _portal_form(text: str, fetched_at: datetime, tz: ZoneInfo) -> tuple[bool, datetime | None]:
+    """(whether the text is in one of the portal's forms, the moment it names).
+
+    A text in the portal's form that names no possible moment (`00 декабря 2025`, `31 февраля`,
+    `25:16`) is recognized with no moment: it is a broken date, which no other reading may repair.
+    """
     match = _ABSOLUTE.search(text)
     if match:
         try:
             day = date(int(match["year"]), MONTHS_GENITIVE[match["month"].lower()], int(match["day"]))
         except ValueError:
-            return None
-        return _local(day, int(match["hour"]), int(match["minute"]), tz)
+            return True, None
+        return True, _local(day, int(match["hour"]), int(match["minute"]), tz)
     match = _RELATIVE.search(text)
     if match:
         today = fetched_at.astimezone(tz).date()
         day = today if match["word"].lower() == "сегодня" else today - timedelta(days=1)
-        return _local(day, int(match["hour"]), int(match["minute"]), tz)
+        return True, _local(day, int(match["hour"]), int(match["minute"]), tz)
     match = _NUMERIC.search(text)
     if match:
+        year = int(match["year"])
+        if len(match["year"]) == 2:
+            year += 2000 if year < 69 else 1900
         try:
-            day = date(int(match["year"]), int(match["month"]), int(match["day"]))
+            day = date(year, int(match["month"]), int(match["day"]))
         except ValueError:
-            return None
-        return _local(day, int(match["hour"]), int(match["minute"]), tz)
-    return None
+            return True, None
+        return True, _local(day, int(match["hour"]), int(match["minute"]), tz)
+    return False, None
+
+
+def parse_fast(text: str, fetched_at: datetime, tz: ZoneInfo) -> datetime | None:
+    """The portal's own forms, without dateparser; None when the text is in another form or names an
+    impossible date."""
+    return _portal_form(text, fetched_at, tz)[1]
 
 
 def parse_with_dateparser(text: str, fetched_at: datetime, tz: ZoneInfo) -> datetime | None:
-    """Any other wording, through dateparser (slow; imported on first use)."""
+    """Any other wording, through dateparser (slow; imported on first use). Numeric dates are read day
+    first, as the portal writes them (`07.12.25` is 7 December 2025)."""
     import dateparser
 
     base = fetched_at.astimezone(tz).replace(tzinfo=None)
@@ -106,6 +126,7 @@ def parse_with_dateparser(text: str, fetched_at: datetime, tz: ZoneInfo) -> date
                 "RETURN_AS_TIMEZONE_AWARE": True,
                 "RELATIVE_BASE": base,
                 "PREFER_DATES_FROM": "past",
+                "DATE_ORDER": "DMY",
             },
         )
     except Exception:  # dateparser raises assorted errors on garbage; a bad date is just absent.
@@ -114,8 +135,12 @@ def parse_with_dateparser(text: str, fetched_at: datetime, tz: ZoneInfo) -> date
 
 
 def parse_published(text: str, fetched_at: datetime, tz: ZoneInfo) -> datetime | None:
-    """A publication date as shown on a page, fast path first."""
-    return parse_fast(text, fetched_at, tz) or parse_with_dateparser(text, fetched_at, tz)
+    """A publication date as shown on a page, fast path first; a date in the portal's own form that is
+    impossible is None, never dateparser's guess."""
+    recognized, moment = _portal_form(text, fetched_at, tz)
+    if recognized:
+        return moment
+    return parse_with_dateparser(text, fetched_at, tz)
 
 
 @lru_cache(maxsize=2048)
@@ -137,12 +162,14 @@ def _feed_days(
     """For each time of a newest-first feed: its day and `_clock` parts, or None for no valid time.
 
     The first items are from the day the page was served; whenever a time is later than the one
-    before it, the list has crossed midnight into the previous day. A first time later than the
-    fetch itself also belongs to the previous day.
+    before it, the list has crossed midnight into the previous day. The portal's clock may run a few
+    minutes ahead of ours: a first time up to CLOCK_SKEW after the fetch is an item just published
+    (of the next day, when that crosses midnight); a first time later than that belongs to the day
+    before.
     """
-    local_fetch = fetched_at.astimezone(tz)
-    day = local_fetch.date()
-    previous = local_fetch.hour * 60 + local_fetch.minute
+    latest = fetched_at.astimezone(tz) + CLOCK_SKEW  # wall-clock arithmetic: only date, hour, minute count
+    day = latest.date()
+    previous = latest.hour * 60 + latest.minute
     for raw in times:
         clock = _clock(raw)
         if clock is None:

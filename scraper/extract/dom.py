@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterator, Sequence
+from functools import lru_cache
 
 from selectolax.lexbor import LexborNode
 
@@ -39,13 +40,86 @@ NEVER_TEXT_TAGS = frozenset(
         "footer",
     }
 )
-# Class/id words of the blocks templates put beside the text: sharing, tags, credits, related news.
-NOISE_NAME = re.compile(
-    r"share|social|likes?\b|ya-share|related|relat|print|tags?\b|full-tags|credit|caption|banner|advert|"
-    r"\badv\b|comments?|rating|breadcrumb|pagination|navigation|\bmeta\b|read-?also|subscribe|edit-?date|"
-    r"editor|basetags|argback|mlink",
-    re.IGNORECASE,
+# Class/id names of the blocks templates put beside the text: sharing, tags, credits, related news.
+# Matched word by word (a name's words are split at `-`, `_`, spaces and camelCase humps), never as
+# substrings: `position-relative`, `editor-content` or a `<b class="comment">` are not such blocks.
+# A word starting with one of these is noise (`comments`, `share_vk`, `relatedNews`, `printable`).
+NOISE_PREFIXES = (
+    "share",
+    "social",
+    "related",
+    "print",
+    "credit",
+    "caption",
+    "banner",
+    "advert",
+    "comment",
+    "rating",
+    "breadcrumb",
+    "pagination",
+    "navigation",
+    "subscribe",
+    "readalso",
+    "editdate",
 )
+# A word ending in one of these is noise too (`yashare`, `basetags`, `dlecomments`).
+NOISE_SUFFIXES = ("share", "tags", "comments")
+# Words that are noise only as a whole (`tags` but not `tagline`, `meta` but not `metabolism`).
+NOISE_WORDS = frozenset({"like", "likes", "tag", "adv", "meta", "relat", "argback", "mlink"})
+# Two words that name a noise block together (`read-also`, `edit_date`).
+NOISE_PAIRS = frozenset({("read", "also"), ("edit", "date")})
+# `editor` names the editor's note (`news-editor`), unless a word of content follows (`editor-content`).
+EDITOR_CONTENT = frozenset({"content", "text", "body", "html", "output", "wrapper", "wrap", "inner", "area"})
+_NAME_WORDS = re.compile(r"[A-Z]?[a-z0-9]+|[A-Z]+(?![a-z])")
+# Inline elements: inside a paragraph they are words of the text, left out only when hidden.
+INLINE_TAGS = frozenset(
+    {
+        "span",
+        "a",
+        "b",
+        "i",
+        "em",
+        "strong",
+        "u",
+        "s",
+        "small",
+        "big",
+        "sub",
+        "sup",
+        "mark",
+        "font",
+        "abbr",
+        "cite",
+        "q",
+        "code",
+        "kbd",
+        "var",
+        "dfn",
+        "time",
+        "ins",
+        "del",
+        "label",
+    }
+)
+
+
+@lru_cache(maxsize=4096)
+def is_noise_name(names: str) -> bool:
+    """Whether a class/id string names a block that is never body text (see NOISE_PREFIXES).
+
+    Remembered: templates repeat the same few class names on every page.
+    """
+    for token in names.split():
+        words = [word.lower() for word in _NAME_WORDS.findall(token)]
+        for index, word in enumerate(words):
+            if word in NOISE_WORDS or word.startswith(NOISE_PREFIXES) or word.endswith(NOISE_SUFFIXES):
+                return True
+            following = words[index + 1] if index + 1 < len(words) else None
+            if word == "editor" and following not in EDITOR_CONTENT:
+                return True
+            if following is not None and (word, following) in NOISE_PAIRS:
+                return True
+    return False
 
 
 def select_all(node: LexborNode, selector: str) -> list[LexborNode]:
@@ -157,16 +231,29 @@ def class_and_id(node: LexborNode) -> str:
     return f"{attrs.get('class') or ''} {attrs.get('id') or ''}"
 
 
-def is_noise_block(node: LexborNode) -> bool:
-    """A block that is never body text, judged by tag, class/id or hidden state."""
-    if node.tag in NEVER_TEXT_TAGS:
-        return True
-    names = class_and_id(node)
-    if names.strip() and NOISE_NAME.search(names):
-        return True
+def is_hidden(node: LexborNode) -> bool:
+    """Whether the element is hidden by its `hidden` flag or an inline `display:none`."""
     attrs = node.attributes
-    style = (attrs.get("style") or "").replace(" ", "").lower()
-    return "hidden" in attrs or "display:none" in style
+    if "hidden" in attrs:
+        return True
+    style = attrs.get("style")
+    return bool(style) and "display:none" in style.replace(" ", "").lower()
+
+
+def is_noise_block(node: LexborNode, *, in_paragraph: bool = False) -> bool:
+    """A block that is never body text, judged by tag, class/id or hidden state.
+
+    Inside a paragraph an inline element (`<b class="comment">`) is part of the sentence: only its
+    tag or a hidden state leaves it out, never its class name.
+    """
+    tag = node.tag
+    if tag in NEVER_TEXT_TAGS:
+        return True
+    if not (in_paragraph and tag in INLINE_TAGS):
+        names = class_and_id(node)
+        if not names.isspace() and is_noise_name(names):
+            return True
+    return is_hidden(node)
 
 
 def is_inside(node: LexborNode, ancestor: LexborNode | None) -> bool:

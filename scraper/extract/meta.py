@@ -21,6 +21,8 @@ class HeadMeta:
     og_image: str | None
     title: str | None
     generator: str | None
+    # The URL fields (`canonical_url`, `og_image`) the page gave only as something that is no URL.
+    bad_urls: frozenset[str] = frozenset()
 
 
 # Each field of an element with an attribute of an exact value: (tag, attribute, value, attribute
@@ -89,13 +91,27 @@ def read_head(tree: LexborHTMLParser, page_url: str) -> HeadMeta:
         node = elements[field]
         return normalize_space(node.attributes.get(_FIELDS[field][1])) or None if node is not None else None
 
-    canonical = value("canonical") or value("og_url")
+    bad_urls: set[str] = set()
+    canonical_url = None
+    for field in ("canonical", "og_url"):  # a canonical link that is no URL leaves og:url to say it
+        raw = value(field)
+        if raw:
+            canonical_url = join_url(page_url, raw)
+            if canonical_url is not None:
+                break
+            bad_urls.add("canonical_url")
+    if canonical_url is not None:
+        bad_urls.clear()
     image = value("og_image")
+    og_image = join_url(page_url, image) if image else None
+    if image and og_image is None:
+        bad_urls.add("og_image")
     title_node = elements["title"]
     return HeadMeta(
-        canonical_url=join_url(page_url, canonical) if canonical else None,
+        canonical_url=canonical_url,
         og_title=value("og_title"),
-        og_image=join_url(page_url, image) if image else None,
+        og_image=og_image,
         title=normalize_space(title_node.text()) if title_node is not None else None,
         generator=value("generator"),
+        bad_urls=frozenset(bad_urls),
     )

@@ -29,7 +29,10 @@ from scraper.urls import join_url
 CLOCK = re.compile(r"^\d{1,2}:\d{2}$")
 # Fallback for a link whose time is not its own element: two-digit hours keep "ЕДГ-202622:48" apart.
 TRAILING_CLOCK = re.compile(r"^(?P<title>.*\S)\s*(?P<time>\d{2}:\d{2})$")
+# Timed links a group needs to be the feed when found by shape alone anywhere on the page; a block the
+# profile names as the feed (`div.lenta`) is the feed with one.
 MIN_FEED_ITEMS = 2
+MIN_PROFILE_FEED_ITEMS = 1
 # How many single-link wrappers (<li>, <div class="item">) may sit between a feed item's link and the feed.
 MAX_WRAPPER_DEPTH = 3
 LINKS = "a[href]"
@@ -213,28 +216,31 @@ def _collect(scope: LexborNode, exclude: Sequence[LexborNode]) -> dict[int, list
     return groups
 
 
-def _scope_groups(root: LexborNode, exclude: Sequence[LexborNode], selectors: Sequence[str]) -> dict[int, list[_Item]]:
-    """The groups of the first scope that has any: the profile's feed blocks in document order, else the page.
+def _scope_groups(
+    root: LexborNode, exclude: Sequence[LexborNode], selectors: Sequence[str]
+) -> tuple[dict[int, list[_Item]], bool]:
+    """The groups of the first scope that has any: the profile's feed blocks in document order, else the
+    page; and whether they come from a profile's feed block.
 
     The first block usually is the feed, and lexbor stops walking the page at it (`css_first`); the
     whole list is only needed when it is not.
     """
     if not selectors:
-        return _collect(root, exclude)
+        return _collect(root, exclude), False
     query = ", ".join(selectors)
     try:
         first = root.css_first(query)
     except Exception:  # an unparsable selector matches nothing, as in select_all
         first = None
     if first is None:
-        return _collect(root, exclude)
+        return _collect(root, exclude), False
     groups = _collect(first, exclude)
     if not groups:
         for scope in select_all(root, query)[1:]:
             groups = _collect(scope, exclude)
             if groups:
                 break
-    return groups
+    return groups, True
 
 
 def find_sidebar(
@@ -247,9 +253,9 @@ def find_sidebar(
     tz: ZoneInfo,
 ) -> list[SidebarItem]:
     """The feed's items with dates resolved against the fetch time; [] when the page has no feed."""
-    groups = _scope_groups(root, exclude, selectors)
+    groups, by_profile = _scope_groups(root, exclude, selectors)
     feed = max(groups.values(), key=len, default=[])
-    if len(feed) < MIN_FEED_ITEMS:
+    if len(feed) < (MIN_PROFILE_FEED_ITEMS if by_profile else MIN_FEED_ITEMS):
         return []
     dates = resolve_clock_times_iso([time for _, time, _ in feed], fetched_at, tz)
     return [
