@@ -209,6 +209,165 @@ FORMS = [
     ),
 ]
 
+# Words between the verb and the name that are neither: adverbs, prepositional phrases and the listener.
+LEADS = [
+    pytest.param(
+        ["«Мы готовы работать», – отметил в своем выступлении Игорь Артамонов."],
+        [Quote("Мы готовы работать", "Игорь Артамонов", None, "отметил")],
+        id="prepositional-phrase-before-name",
+    ),
+    pytest.param(
+        ["«Мы готовы работать», – отметил в ходе встречи с журналистами Иван Петров."],
+        [Quote("Мы готовы работать", "Иван Петров", None, "отметил")],
+        id="prepositional-phrase-with-its-object",
+    ),
+    pytest.param(
+        ["«Мы готовы работать», – отметил на пресс-конференции губернатор Липецкой области Игорь Артамонов."],
+        [Quote("Мы готовы работать", "Игорь Артамонов", "губернатор Липецкой области", "отметил")],
+        id="prepositional-phrase-then-role",
+    ),
+    pytest.param(
+        ["«Мы готовы работать», – отметил в интервью ТАСС Гурген Малхасян."],
+        [Quote("Мы готовы работать", "Гурген Малхасян", None, "отметил")],
+        id="prepositional-phrase-with-acronym",
+    ),
+    pytest.param(
+        ["«Мы готовы работать», – сказал сегодня Иван Петров."],
+        [Quote("Мы готовы работать", "Иван Петров", None, "сказал")],
+        id="adverb-before-name",
+    ),
+    pytest.param(
+        ["В своем выступлении Игорь Артамонов подчеркнул: «Мы готовы работать»."],
+        [Quote("Мы готовы работать", "Игорь Артамонов", None, "подчеркнул")],
+        id="prepositional-phrase-before-speaker-before-quote",
+    ),
+    pytest.param(
+        ["На сессии председатель облсовета Михаил Зотов подчеркнул: «Сессия прошла продуктивно»."],
+        [Quote("Сессия прошла продуктивно", "Михаил Зотов", "председатель облсовета", "подчеркнул")],
+        id="prepositional-phrase-then-role-before-quote",
+    ),
+    pytest.param(
+        ["«Мы готовы работать», – сказал журналистам Иван Петров."],
+        [Quote("Мы готовы работать", "Иван Петров", None, "сказал")],
+        id="listener-dative",
+    ),
+    pytest.param(
+        ["«Мы готовы работать», – сказал нашему изданию губернатор Липецкой области Игорь Артамонов."],
+        [Quote("Мы готовы работать", "Игорь Артамонов", "губернатор Липецкой области", "сказал")],
+        id="listener-then-role",
+    ),
+    pytest.param(
+        ["«Мы готовы работать», – сказал корреспонденту РИА Новости Иван Петров."],
+        [Quote("Мы готовы работать", "Иван Петров", None, "сказал")],
+        id="listener-with-media-name",
+    ),
+    pytest.param(
+        ["«Мы готовы работать», – сказал РИА Новости Иван Петров."],
+        [Quote("Мы готовы работать", "Иван Петров", None, "сказал")],
+        id="listener-media-name",
+    ),
+    pytest.param(
+        ["«Мы готовы работать», – сказал «Коммерсанту» Иван Петров."],
+        [Quote("Мы готовы работать", "Иван Петров", None, "сказал")],
+        id="listener-media-in-guillemets",
+    ),
+    pytest.param(
+        ["«Заводы готовы», – сказал журналистам министр промышленности ДНР Гурген Малхасян."],
+        [Quote("Заводы готовы", "Гурген Малхасян", "министр промышленности ДНР", "сказал")],
+        id="listener-then-role-with-acronym",
+    ),
+    pytest.param(
+        ["«Заводы готовы», – заявил вице-губернатор Липецкой области Александр Малхасян."],
+        [Quote("Заводы готовы", "Александр Малхасян", "вице-губернатор Липецкой области", "заявил")],
+        id="role-is-not-a-listener",
+    ),
+]
+
+# Persons speaking together are one speaker, written as in the text.
+TOGETHER = [
+    pytest.param(
+        ["«Мы готовы», – отметили Иван Петров и Мария Иванова."],
+        [Quote("Мы готовы", "Иван Петров и Мария Иванова", None, "отметили")],
+        id="two-speakers",
+    ),
+    pytest.param(
+        ["«Мы готовы», – отметили депутаты Иван Петров и Мария Иванова."],
+        [Quote("Мы готовы", "Иван Петров и Мария Иванова", "депутаты", "отметили")],
+        id="two-speakers-with-role",
+    ),
+    pytest.param(
+        ["Иван Петров и Мария Иванова отметили: «Мы готовы»."],
+        [Quote("Мы готовы", "Иван Петров и Мария Иванова", None, "отметили")],
+        id="two-speakers-before-quote",
+    ),
+    pytest.param(
+        ["«Мы готовы», – отметили Иван Петров и Мария Иванова.", "«Начнём», – добавила она."],
+        [
+            Quote("Мы готовы", "Иван Петров и Мария Иванова", None, "отметили"),
+            Quote("Начнём", "Мария Иванова", None, "добавила"),
+        ],
+        id="pronoun-after-two-speakers",
+    ),
+]
+
+# A quote over paragraphs: each opens with «, only the last closes; or one paragraph cut at a <br>.
+SPANNING = [
+    pytest.param(
+        ["«Первый абзац цитаты.", "«Второй абзац цитаты», – отметил Иван Петров."],
+        [Quote("Первый абзац цитаты. Второй абзац цитаты", "Иван Петров", None, "отметил")],
+        id="quote-over-two-paragraphs",
+    ),
+    pytest.param(
+        ["Иван Петров сказал: «Первый абзац.", "«Второй абзац.", "«Третий абзац»."],
+        [Quote("Первый абзац. Второй абзац. Третий абзац", "Иван Петров", None, "сказал")],
+        id="quote-over-three-paragraphs-speaker-before",
+    ),
+    pytest.param(
+        ["«Мы готовы", "работать», – отметил Иван Петров."],
+        [Quote("Мы готовы работать", "Иван Петров", None, "отметил")],
+        id="quote-cut-by-br",
+    ),
+    pytest.param(
+        ["«Незакрытая цитата.", "Просто текст.", "«Цитата», – сказал Иван Петров."],
+        [Quote("Цитата", "Иван Петров", None, "сказал")],
+        id="unclosed-then-plain-paragraph",
+    ),
+    pytest.param(
+        ["«Абзац цитаты."] * 20 + ["«Последний абзац», – сказал Иван Петров."],
+        [Quote("Последний абзац", "Иван Петров", None, "сказал")],
+        id="more-than-twenty-paragraphs-read-alone",
+    ),
+]
+
+# `он` / `она`: never a person of the other gender; a person named in an oblique case counts.
+PRONOUNS = [
+    pytest.param(
+        ["Мария Иванова открыла форум.", "«Мы готовы работать», – отметил он."],
+        [Quote("Мы готовы работать", None, None, "отметил")],
+        id="pronoun-never-the-other-gender",
+    ),
+    pytest.param(
+        ["Мария Иванова встретилась с Иваном Петровым.", "«Мы готовы работать», – отметил он."],
+        [Quote("Мы готовы работать", "Иван Петров", None, "отметил")],
+        id="pronoun-inflected-name-of-the-right-gender",
+    ),
+    pytest.param(
+        ["Слово предоставили Ивану Петрову.", "«Мы готовы работать», – отметил он."],
+        [Quote("Мы готовы работать", "Иван Петров", None, "отметил")],
+        id="pronoun-dative-name",
+    ),
+    pytest.param(
+        ["Сергей Курбатов открыл форум. Слово предоставили Андрею Черткову.", "«Мы готовы», – отметил он."],
+        [Quote("Мы готовы", "Андрей Чертков", None, "отметил")],
+        id="pronoun-inflected-name-in-a-later-sentence",
+    ),
+    pytest.param(
+        ["Иван Петров поблагодарил Марию Иванову.", "«Спасибо», – сказала она."],
+        [Quote("Спасибо", "Мария Иванова", None, "сказала")],
+        id="pronoun-feminine-accusative",
+    ),
+]
+
 NOT_QUOTES = [
     pytest.param(["Партия «Единая Россия» провела форум."], id="party-name"),
     pytest.param(["Вышел восьмой выпуск программы «Земля будущего»."], id="programme-title"),
@@ -221,6 +380,9 @@ NOT_QUOTES = [
     pytest.param(["«Единая Россия» – это партия большинства."], id="name-then-dash"),
     pytest.param(["– строительство дорог;", "– ремонт школ."], id="dash-list"),
     pytest.param(["«Незакрытая кавычка, – сказал Иван Петров."], id="unclosed-guillemet"),
+    pytest.param(["«Незакрытая кавычка, – сказал Иван Петров.", "Просто текст."], id="unclosed-then-plain"),
+    pytest.param(["«Незакрытая кавычка.", "«И ещё одна, – сказал Иван Петров."], id="unclosed-over-paragraphs"),
+    pytest.param(["«Незакрытая кавычка.", "Партия «Родина» провела форум."], id="unclosed-then-name"),
     pytest.param([], id="no-paragraphs"),
 ]
 
@@ -237,6 +399,26 @@ VERBS = [
 
 @pytest.mark.parametrize(("paragraphs", "expected"), FORMS)
 def test_form(paragraphs: list[str], expected: list[Quote]) -> None:
+    assert extract_quotes(paragraphs) == expected
+
+
+@pytest.mark.parametrize(("paragraphs", "expected"), LEADS)
+def test_lead_before_name(paragraphs: list[str], expected: list[Quote]) -> None:
+    assert extract_quotes(paragraphs) == expected
+
+
+@pytest.mark.parametrize(("paragraphs", "expected"), TOGETHER)
+def test_speakers_together(paragraphs: list[str], expected: list[Quote]) -> None:
+    assert extract_quotes(paragraphs) == expected
+
+
+@pytest.mark.parametrize(("paragraphs", "expected"), SPANNING)
+def test_quote_over_paragraphs(paragraphs: list[str], expected: list[Quote]) -> None:
+    assert extract_quotes(paragraphs) == expected
+
+
+@pytest.mark.parametrize(("paragraphs", "expected"), PRONOUNS)
+def test_pronoun(paragraphs: list[str], expected: list[Quote]) -> None:
     assert extract_quotes(paragraphs) == expected
 
 

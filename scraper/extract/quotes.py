@@ -14,7 +14,9 @@ Russian news typography marks speech in these ways, all seen on the portal:
 Guillemets also mark names (`«Единая Россия»`) and partial quotations inside reported speech
 (`поблагодарил «за поддержку моего решения»`), so a guillemet span is a quote only when a speech verb
 is attached to it. Pronoun speakers (`– отметил он`) are resolved to the last person named before the
-quote, which is why the paragraphs are read in order with a small per-call register of names.
+quote, which is why the paragraphs are read in order with a small per-call register of names. A quote
+may also run over paragraphs: each of them opens with « and only the last closes it (or a `<br>` cut
+one paragraph in two); it is one quote, its paragraphs joined with a space.
 
 Every scan is a precompiled regex anchored at a known position or a single left-to-right pass, so the
 cost stays linear in the text: this runs on every page of a crawl. For the same reason the common case
@@ -77,7 +79,12 @@ def _verb_forms() -> frozenset[str]:
 
 _VERB_FORMS = _verb_forms()
 # Adverbs that may stand next to the verb without being part of the attribution.
-_FILLERS = frozenset(_words("также ещё еще тогда затем позже потом вновь снова далее уже особо отдельно"))
+_FILLERS = frozenset(
+    _words(
+        """также ещё еще тогда затем позже потом вновь снова далее уже особо отдельно сегодня вчера накануне
+    ранее позднее впоследствии неоднократно лично публично дополнительно"""
+    )
+)
 _FILLER = "(?:" + "|".join([*sorted(_FILLERS), "в свою очередь"]) + ")"
 
 # The word at the start of an attribution, after optional adverbs that are not part of it. It is the
@@ -94,6 +101,9 @@ _SPLIT_DASH = re.compile(rf"(?P<punct>,|!|\?|…|\.(?<=\.\.\.))\s*{_DASH}\s*")
 _RESUME = re.compile(rf"\s*[.,]\s*{_DASH}\s*")
 _DASH_OPENING = re.compile(rf"\s*{_DASH}\s*")
 _END_OF_SPEECH = re.compile(r"\s*[.!?…]?\s*$")
+# A quote running over more paragraphs than this is taken for an unclosed guillemet.
+_MAX_QUOTE_PARAGRAPHS = 20
+_MAX_QUOTE_CHARS = 20_000
 
 # One token of an attribution; tokens are separated by whitespace only, so any other punctuation ends
 # the attribution. An initial is a capital with a dot that a capital follows (`А.В. Гусев`).
@@ -143,8 +153,31 @@ _FIRST_NAMES = _MALE_NAMES | _FEMALE_NAMES
 
 _PRONOUNS = frozenset({"он", "она", "оно", "они"})
 _PREPOSITIONS = frozenset(
-    {"в", "во", "на", "по", "для", "при", "после", "перед", "с", "со", "у", "из", "от", "об", "о", "к", "ко", "за"}
+    _words(
+        """в во на по для при после перед с со у из от об о к ко за до через про среди между под над без
+    около"""
+    )
 )
+
+# Words between the verb and the speaker that are neither the name nor a role: the listener, in the
+# dative (`сказал журналистам`, `нашему изданию`, `РИА Новости`, `«Коммерсанту»`), and prepositional
+# phrases (`в своем выступлении`, `в ходе встречи с журналистами`). Such a phrase runs over words in
+# an oblique case and proper names; a role opens with a word in the nominative (`губернатор`,
+# `председатель`, `генеральный`), told by its ending: no morphology, just the endings below.
+_DATIVE_ENDINGS = ("ам", "ям", "у", "ю", "ым", "им")
+_OBLIQUE_ENDINGS = (
+    *"аяеёиоуюыэ",
+    *_words("ом ем ём ам ям ах ях ов ев ёв ей ой ых их ым им"),
+)
+_DATIVE_PRONOUNS = frozenset(_words("мне ей тебе вам нам"))
+# Acronyms that are roles, not media (`ИО главы администрации`).
+_ACRONYM_ROLES = frozenset(_words("ИО ВРИО"))
+# Nominative role words that end like an oblique case.
+_VOWEL_ROLES = frozenset(_words("глава судья врио замглавы вице-спикер замминистра"))
+# Endings that mark an inflected name (`Игорем`, `Артамоновым`, `Петрову`): after a preposition, a
+# name in one of these is not the speaker (`в пресс-службе губернатора Игоря Артамонова`).
+_OBLIQUE_FIRST_NAME_ENDINGS = ("ом", "ем", "ём")
+_OBLIQUE_SURNAME_ENDINGS = ("ым", "им", "ом", "ем", "ой", "ей", "у", "ю", "е")
 
 # A token as (text, start, end): plain tuples, because attributions are tokenized on every quote.
 _Token = tuple[str, int, int]
@@ -172,6 +205,8 @@ class _Person:
     name: str
     surname: str
     gender: Gender
+    sentence: int = 0  # the sentence that named the person last, counted over the article
+    subject: bool = True  # named in the nominative there, not `с Иваном Петровым`
 
 
 def _person(name: str) -> _Person:
@@ -203,22 +238,79 @@ def _verb_gender(verb: str) -> Gender:
     return None
 
 
+def _declined_first_names() -> dict[str, str]:
+    """The oblique forms of the known first names (`Ивана`, `Ивану`, `Иваном`, `Игорем`, `Марии`,
+    `Ольгой`), each to its nominative. A form that is itself a known name (`Александра`) is left out."""
+    forms: dict[str, str] = {}
+    fleeting = {"Пётр": "Петр", "Павел": "Павл", "Лев": "Льв"}  # the vowel that declension drops
+    for name in _FIRST_NAMES:
+        stem = name[:-1]
+        if name.endswith("ия"):
+            endings: tuple[str, ...] = ("и", "ю", "ей")
+        elif name.endswith("я"):
+            endings = ("и", "е", "ю", "ей")
+        elif name.endswith("а"):
+            endings = ("и" if stem[-1] in "гкхжшчщ" else "ы", "е", "у", "ой")
+        elif name.endswith("ь") and name in _FEMALE_NAMES:
+            endings = ("и", "ью")
+        elif name.endswith(("й", "ь")):
+            endings = ("я", "ю", "ем", "е", "и")
+        else:
+            stem, endings = fleeting.get(name, name), ("а", "у", "ом", "е")
+        for ending in endings:
+            if stem + ending not in _FIRST_NAMES:
+                forms[stem + ending] = name
+    return forms
+
+
+_DECLINED_FIRST_NAMES = _declined_first_names()
+# The case endings of surnames, longest first, and what each stands for in the nominative.
+_SURNAME_CASES: dict[Gender, tuple[tuple[str, str], ...]] = {
+    "m": (
+        *((ending, "ский") for ending in ("ского", "скому", "ским", "ском")),
+        *((ending, "цкий") for ending in ("цкого", "цкому", "цким", "цком")),
+        *((ending, "") for ending in ("ым", "ом", "ем", "а", "у", "е")),
+    ),
+    "f": (("ской", "ская"), ("скую", "ская"), ("цкой", "цкая"), ("цкую", "цкая"), ("ой", "а"), ("у", "а")),
+}
+_INFLECTED_PATRONYMIC = re.compile(r"[А-ЯЁ][а-яё]+(?:ович|евич|овн|евн|ичн)[а-яё]+")
+
+
+def _nominative_surname(word: str, gender: Gender) -> str | None:
+    """The nominative of a surname after an inflected first name (`Петровым` → `Петров`, `Ивановой` →
+    `Иванова`); an undeclined one (`Черных`, `Малхасян` for a woman) as is; None for a word that does
+    not end like a surname either way."""
+    for ending, nominative in _SURNAME_CASES[gender]:
+        if word.endswith(ending):
+            candidate = word[: len(word) - len(ending)] + nominative
+            if candidate.endswith(_SURNAME_ENDINGS):
+                return candidate
+    return word if word.endswith(_SURNAME_ENDINGS) else None
+
+
+_SENTENCE_END = re.compile(r"[.!?…]\s")
+
+
 class _People:
     """The persons named so far in one article, most recent last.
 
     A later mention of a known surname (`Курбатов`, `И. Артамонов`) is the same person, so a pronoun
-    resolves to the full name as first written (`Сергей Курбатов`).
+    resolves to the full name as first written (`Сергей Курбатов`). A first name and a surname in an
+    oblique case name a person too (`встретилась с Иваном Петровым` → `Иван Петров`), who yields to
+    a person named in the nominative in the same sentence (`Сергей Курбатов встретился с Андреем
+    Чертковым`: `он` is Курбатов).
 
     Only a pronoun speaker ever asks who was named, and most articles have none, while noting names
     means scanning all the plain text. So `observe()` and `mention()` just log their arguments, and
     `last()` first replays the log in order: the register then holds what eager calls would have built.
     """
 
-    __slots__ = ("_log", "_people")
+    __slots__ = ("_log", "_people", "_sentence")
 
     def __init__(self) -> None:
         self._people: list[_Person] = []
         self._log: list[str | tuple[str, int, int]] = []
+        self._sentence = 0
 
     def mention(self, name: str) -> None:
         """Note a speaker's name (replayed by `_mention`)."""
@@ -230,39 +322,53 @@ class _People:
             self._log.append((text, start, end))
 
     def last(self, gender: Gender) -> str | None:
-        """The last person named; `он`/`она` skip persons of the other gender when one fits."""
+        """The last person named; `он`/`она` skip persons of the other gender, and mean nobody when
+        only persons of the other gender were named (`Мария Иванова …` then `– отметил он`)."""
         self._replay()
-        if not self._people:
-            return None
-        if gender is not None:
-            for person in reversed(self._people):
-                if person.gender in (gender, None):
-                    return person.name
-        return self._people[-1].name
+        found: _Person | None = None
+        for person in reversed(self._people):
+            if gender is not None and person.gender not in (gender, None):
+                continue
+            if found is None:
+                found = person
+            elif person.sentence != found.sentence:
+                break
+            elif person.subject:
+                found = person
+            if found.subject:
+                break
+        return found.name if found is not None else None
 
     def _replay(self) -> None:
         for event in self._log:
+            self._sentence += 1
             if isinstance(event, str):
-                self._mention(event)
+                self._mention(event, subject=True)
             else:
                 text, start, end = event
                 self._observe(text[start:end])
         self._log.clear()
 
-    def _mention(self, name: str) -> None:
+    def _mention(self, name: str, subject: bool) -> None:
         person = _person(name)
         for index, known in enumerate(self._people):
             if known.surname == person.surname:
                 if len(known.name.split()) == 1 and len(person.name.split()) > 1:
                     known.name = person.name
                     known.gender = known.gender or person.gender
-                self._people.append(self._people.pop(index))
-                return
+                person = self._people.pop(index)
+                break
+        person.sentence = self._sentence
+        person.subject = subject
         self._people.append(person)
 
     def _observe(self, text: str) -> None:
         """Note the persons a plain sentence names: a first name and a surname, or a known surname."""
+        end = 0
         for match in _NAME_RUN.finditer(text):
+            if _SENTENCE_END.search(text, end, match.start()):
+                self._sentence += 1
+            end = match.end()
             words = match.group().split()
             if len(words) == 1 and not self._people:
                 continue  # a lone capitalised word names someone only when it is a known surname
@@ -274,11 +380,19 @@ class _People:
             word = words[index]
             if word in _FIRST_NAMES and index + 1 < len(words):
                 size = 3 if index + 2 < len(words) and _PATRONYMIC.fullmatch(words[index + 1]) else 2
-                self._mention(" ".join(words[index : index + size]))
+                self._mention(" ".join(words[index : index + size]), subject=True)
                 index += size
                 continue
+            if word in _DECLINED_FIRST_NAMES and index + 1 < len(words):
+                first = _DECLINED_FIRST_NAMES[word]
+                size = 3 if index + 2 < len(words) and _INFLECTED_PATRONYMIC.fullmatch(words[index + 1]) else 2
+                surname = _nominative_surname(words[index + size - 1], "f" if first in _FEMALE_NAMES else "m")
+                if surname is not None:
+                    self._mention(f"{first} {surname}", subject=False)  # the patronymic is left out
+                    index += size
+                    continue
             if any(known.surname == word for known in self._people):
-                self._mention(word)
+                self._mention(word, subject=True)
             index += 1
 
 
@@ -378,16 +492,93 @@ def _strip_fillers(tokens: list[_Token]) -> list[_Token]:
     return tokens[skip:] if skip else tokens
 
 
-def _speaker(text: str, head: list[_Token], verb: str, before_quote: bool) -> _Attribution | None:
-    """The pronoun or the person that the tokens `head` end with, if they do."""
+def _oblique_run(words: list[str], index: int, stop: int) -> int:
+    """Where the oblique-case words and proper names from words[index] end (at most `stop`)."""
+    while index < stop:
+        word = words[index]
+        if word in _PREPOSITIONS:
+            index += 2  # the preposition and the word it governs, whatever its ending
+        elif not word[0].islower() or (word.endswith(_OBLIQUE_ENDINGS) and word not in _VOWEL_ROLES):
+            index += 1  # a proper name, an acronym, a title in quotes, a number or an oblique case
+        else:
+            break
+    return min(index, stop)
+
+
+def _is_listener(word: str) -> bool:
+    """Whether the word after the verb opens the listener: a dative (`журналистам`, `нашему`, `мне`), a
+    media name as an acronym (`РИА Новости`, `ТАСС`) or in guillemets (`«Коммерсанту»`)."""
+    if word[0].islower():
+        return word.endswith(_DATIVE_ENDINGS) or word in _DATIVE_PRONOUNS
+    if word[0] in '«"':
+        return True
+    return len(word) > 1 and word.isupper() and word not in _ACRONYM_ROLES
+
+
+def _lead_end(words: list[str], stop: int, sentence_start: bool) -> int:
+    """Where the words before the name in words[:stop] stop being adverbs, prepositional phrases
+    (`в своем выступлении`) or, after the verb, the listener (`журналистам`), that is, where the role
+    begins if there is one."""
+    index = 0
+    while index < stop:
+        word = words[index]
+        if index == 0 and sentence_start:
+            word = word.lower()
+        if word in _FILLERS:
+            index += 1
+        elif word in _PREPOSITIONS:
+            index = _oblique_run(words, index + 2, stop)
+        elif index == 0 and not sentence_start and _is_listener(word):
+            index = _oblique_run(words, index + 1, stop)
+        else:
+            break
+    return min(index, stop)
+
+
+def _joined_start(words: list[str], start: int, sentence_start: bool) -> int:
+    """Where the names begin when two persons speak together (`Иван Петров и Мария Иванова`)."""
+    while start >= 2 and words[start - 1] == "и":
+        previous = _name_start(words[: start - 1], sentence_start)
+        if previous is None:
+            break
+        start = previous
+    return start
+
+
+def _is_nominative_name(words: list[str]) -> bool:
+    """Whether a name after a preposition is a speaker's, in the nominative (`Игорь Артамонов`), rather
+    than a name the phrase governs (`губернатора Игоря Артамонова`, `с Игорем Артамоновым`): a bare
+    surname cannot be told apart, so it is not."""
+    first, last = words[0], words[-1]
+    if len(words) < 2 or last.endswith(_OBLIQUE_SURNAME_ENDINGS):
+        return False
+    if first in _FIRST_NAMES:
+        return True
+    return not first.endswith(_OBLIQUE_FIRST_NAME_ENDINGS) and last[-1] not in "аяеёиоуюыэ"
+
+
+def _speaker(
+    text: str, head: list[_Token], verb: str, before_quote: bool, after_preposition: bool = False
+) -> _Attribution | None:
+    """The pronoun or the person(s) that the tokens `head` end with, if they do.
+
+    The words before the name, without the adverbs, listeners and prepositional phrases they open
+    with, are the role. `after_preposition`: the attribution after the verb opens with a preposition,
+    which makes it an organisation (`в облизбиркоме`) unless a role or a name in the nominative follows
+    the phrase (`в своем выступлении Игорь Артамонов`).
+    """
     words = [token[0] for token in head]
     if len(words) == 1 and words[0].lower() in _PRONOUNS:
         return _Attribution(verb, None, None, is_person=False, is_pronoun=True)
     start = _name_start(words, sentence_start=before_quote)
     if start is None:
         return None
+    start = _joined_start(words, start, before_quote)
+    role_start = _lead_end(words, start, before_quote) if start else 0
+    if after_preposition and role_start == start and not _is_nominative_name(words[start:]):
+        return None
     name = text[head[start][1] : head[-1][2]]
-    role = text[head[0][1] : head[start][1]].strip() if start else None
+    role = text[head[role_start][1] : head[start][1]].strip() if role_start < start else None
     return _Attribution(verb, name, role or None, is_person=True, is_pronoun=False)
 
 
@@ -395,23 +586,26 @@ def _attribution(text: str, tokens: list[_Token], verb: str, before_quote: bool)
     """Split the words naming the speaker into speaker and role.
 
     After the verb, a phrase opening with a preposition is an organisation (`в облизбиркоме`) even if
-    it ends with a name (`в пресс-службе губернатора Игоря Артамонова`). Before the verb the words
+    it ends with a name (`в пресс-службе губернатора Игоря Артамонова`), unless the name that ends it
+    is a speaker's (`в своем выступлении Игорь Артамонов`, see `_speaker`). Before the verb the words
     open a sentence, so a name is looked for first (`В Липецке Михаил Зотов подчеркнул:`). The speaker
     may be followed by a tail such as `в интервью ТАСС`: the words before each tail are tried in turn.
     """
     if not tokens:
         return _Attribution(verb, None, None, is_person=False, is_pronoun=False)
-    if before_quote or tokens[0][0] not in _PREPOSITIONS:
-        found = _speaker(text, tokens, verb, before_quote)
-        if found is not None:
-            return found
-        for cut in range(1, len(tokens)):
-            word = tokens[cut][0]
-            if word in _PREPOSITIONS or word[0] in '«"':
-                found = _speaker(text, tokens[:cut], verb, before_quote)
-                if found is not None:
-                    return found
     phrase = text[tokens[0][1] : tokens[-1][2]]
+    after_preposition = not before_quote and tokens[0][0] in _PREPOSITIONS
+    if after_preposition and phrase.islower():  # no name to look for: `в облизбиркоме`
+        return _Attribution(verb, phrase, None, is_person=False, is_pronoun=False)
+    found = _speaker(text, tokens, verb, before_quote, after_preposition)
+    if found is not None:
+        return found
+    for cut in range(1, len(tokens)):
+        word = tokens[cut][0]
+        if word in _PREPOSITIONS or word[0] in '«"':
+            found = _speaker(text, tokens[:cut], verb, before_quote, after_preposition)
+            if found is not None:
+                return found
     return _Attribution(verb, phrase, None, is_person=False, is_pronoun=False)
 
 
@@ -582,12 +776,19 @@ def _to_quote(speech: _Speech, people: _People) -> Quote | None:
     if attribution.is_pronoun:
         speaker = people.last(_verb_gender(attribution.verb))
     if speaker is not None and (attribution.is_person or attribution.is_pronoun):
-        people.mention(speaker)
+        if " и " in speaker:  # persons speaking together are each a person named
+            for name in speaker.split(" и "):
+                people.mention(name)
+        else:
+            people.mention(speaker)
     return Quote(text=text, speaker=speaker, speaker_role=attribution.role, verb=attribution.verb)
 
 
-def _paragraph_quotes(text: str, people: _People, quotes: list[Quote]) -> None:
-    """Append the quotes of a (non-empty) paragraph: the dash speech it opens with, then guillemet quotes."""
+def _paragraph_quotes(text: str, people: _People, quotes: list[Quote]) -> int:
+    """Append the quotes of a (non-empty) paragraph: the dash speech it opens with, then guillemet quotes.
+
+    Returns where a « that the paragraph never closes opens, or -1 (see `_guillemet_quotes`).
+    """
     pos = 0
     if text[0] in _DASHES or text[0].isspace():  # else _DASH_OPENING cannot match
         opening = _DASH_OPENING.match(text)
@@ -599,11 +800,16 @@ def _paragraph_quotes(text: str, people: _People, quotes: list[Quote]) -> None:
                     if quote is not None:
                         quotes.append(quote)
                 pos = stop
-    _guillemet_quotes(text, pos, people, quotes)
+    return _guillemet_quotes(text, pos, people, quotes)
 
 
-def _guillemet_quotes(text: str, start: int, people: _People, quotes: list[Quote]) -> None:
-    """Append the quotes of the «…» spans from `start`; the text between them is plain, for names."""
+def _guillemet_quotes(text: str, start: int, people: _People, quotes: list[Quote]) -> int:
+    """Append the quotes of the «…» spans from `start`; the text between them is plain, for names.
+
+    Returns where a « that is never closed opens, or -1: the text from there is left unread, as the
+    quote may go on in the next paragraph (the caller reads it, see `_read_open_quote`). The spans
+    stop at such a «, so it is the first one after the last span: finding it costs a `str.find`.
+    """
     plain_start = start
     for opened, closed in _guillemet_spans(text, start):
         people.observe(text, plain_start, opened)
@@ -613,20 +819,123 @@ def _guillemet_quotes(text: str, start: int, people: _People, quotes: list[Quote
             if quote is not None:
                 quotes.append(quote)
         plain_start = closed + 1
-    people.observe(text, plain_start, len(text))
+    unclosed = text.find("«", plain_start)
+    people.observe(text, plain_start, len(text) if unclosed < 0 else unclosed)
+    return unclosed
+
+
+# --- quotes over paragraphs -----------------------------------------------------------------------
+
+
+def _depth(text: str, start: int, depth: int) -> int:
+    """How many «…» spans are still open after text[start:], `depth` (at least 1) being open before it;
+    0 as soon as the outermost one closes. `str.find` jumps between the marks, as in `_guillemet_spans`."""
+    next_open = text.find("«", start)
+    closed = text.find("»", start)
+    while closed >= 0:
+        while 0 <= next_open < closed:
+            depth += 1
+            next_open = text.find("«", next_open + 1)
+        depth -= 1
+        if not depth:
+            return 0
+        closed = text.find("»", closed + 1)
+    while next_open >= 0:
+        depth += 1
+        next_open = text.find("«", next_open + 1)
+    return depth
+
+
+def _continues_quote(paragraph: str) -> bool:
+    """Whether a paragraph goes on with a quote left open: it reopens it (`«Второй абзац…`), as Russian
+    typography does for each paragraph of a long quote, or closes it first (`работать», – …`), as a
+    paragraph cut at a `<br>` does."""
+    if paragraph.startswith("«"):
+        return True
+    closing = paragraph.find("»")
+    return closing >= 0 and paragraph.find("«", 0, closing) < 0
+
+
+def _continued_quote(text: str, opened: int, paragraphs: Sequence[str], following: int) -> tuple[str | None, int]:
+    """The quote that opens at text[opened] and goes on in paragraphs[following:], as one text.
+
+    The quote's paragraphs are joined to `text` with one space (each reopening « dropped), so the
+    quote's text is theirs joined by a space, like the parts of a split quote, and its speaker is the
+    one named after the closing » (`«Первый абзац.` + `«Второй абзац», – отметил Иван Петров.`).
+    Returns the joined text and how many paragraphs it took. When the quote does not close, or not
+    within `_MAX_QUOTE_PARAGRAPHS` paragraphs and `_MAX_QUOTE_CHARS` characters, returns None and how
+    many paragraphs went on with it.
+    """
+    size = len(text) - opened
+    if size > _MAX_QUOTE_CHARS or not _opens_sentence(text, opened):
+        return None, 0
+    depth = _depth(text, opened + 1, 1)
+    parts = [text]
+    for paragraph in paragraphs[following : following + _MAX_QUOTE_PARAGRAPHS - 1]:
+        size += len(paragraph)
+        if size > _MAX_QUOTE_CHARS or not _continues_quote(paragraph):
+            return None, len(parts) - 1
+        part = paragraph[1:] if paragraph.startswith("«") else paragraph
+        parts.append(part)
+        depth = _depth(part, 0, depth)
+        if not depth:
+            return " ".join(parts), len(parts) - 1
+    end = following + len(parts) - 1
+    if end < len(paragraphs) and _continues_quote(paragraphs[end]):  # too long: skip the rest of it too
+        while end < len(paragraphs) and paragraphs[end].startswith("«") and "»" not in paragraphs[end]:
+            end += 1
+        end += 1  # the paragraph that closes it, if any, is read alone too
+    return None, min(end, len(paragraphs)) - following
+
+
+def _read_open_quote(
+    paragraphs: Sequence[str], index: int, unclosed: int, people: _People, quotes: list[Quote]
+) -> None:
+    """Read paragraphs[index:], where paragraphs[index] was read up to a « it leaves open at `unclosed`.
+
+    The rare case, so it has a loop of its own. A quote that never closes leaves its text unread as
+    quotes (as an unclosed span in one paragraph is), and the paragraphs that went on with it are
+    read one by one, none of them tried as the start of such a quote again: this keeps it linear.
+    """
+    text = paragraphs[index]
+    alone = index  # paragraphs before this one are not tried as the start of a quote over paragraphs
+    while True:
+        if unclosed >= 0:
+            joined, size = (None, 0)
+            if index >= alone and index + 1 < len(paragraphs):
+                joined, size = _continued_quote(text, unclosed, paragraphs, index + 1)
+            if joined is not None:
+                text, index = joined, index + size
+                unclosed = _guillemet_quotes(text, unclosed, people, quotes)
+                continue
+            people.observe(text, unclosed, len(text))
+            alone = max(alone, index + 1 + size)
+        index += 1
+        if index >= len(paragraphs):
+            return
+        text = paragraphs[index]
+        unclosed = -1
+        if "«" in text or (text and (text[0] in _DASHES or text[0].isspace())):
+            unclosed = _paragraph_quotes(text, people, quotes)
+        else:
+            people.observe(text, 0, len(text))
 
 
 def extract_quotes(paragraphs: Sequence[str]) -> list[Quote]:
     """Quotes in reading order from the article body's paragraphs (already whitespace-normalized text).
 
     The paragraphs are read in order because a pronoun speaker (`– добавила она`) means the last
-    person named before it, possibly paragraphs earlier.
+    person named before it, possibly paragraphs earlier, and because a quote may run over paragraphs
+    (see `_read_open_quote`).
     """
     people = _People()
     quotes: list[Quote] = []
-    for paragraph in paragraphs:
+    for index, paragraph in enumerate(paragraphs):
         if "«" in paragraph or (paragraph and (paragraph[0] in _DASHES or paragraph[0].isspace())):
-            _paragraph_quotes(paragraph, people, quotes)
+            unclosed = _paragraph_quotes(paragraph, people, quotes)
+            if unclosed >= 0:
+                _read_open_quote(paragraphs, index, unclosed, people, quotes)
+                break
         else:  # most paragraphs: plain text, which only matters for the names it holds
             people.observe(paragraph, 0, len(paragraph))
     return quotes
