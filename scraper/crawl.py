@@ -2,6 +2,9 @@
 
 Data flow of one run (Scrapy's engine is the model; the scheduler here is the frontier in the DB):
 
+0. Check the options and the places the run writes to (`check_run`): a bad value or a WARC folder
+   that cannot be made is an InputError (exit 2) before anything is created or changed; an archive
+   file that is refused under the lock (StoreError, exit 2) takes back the lock file and WARC folder.
 1. Take the archive's run lock (scraper/lock.py; exit 3 if another run holds it), open the archive,
    record the run, put URLs a killed run left in flight back to pending.
 2. Seed the frontier for the mode:
@@ -18,6 +21,9 @@ Data flow of one run (Scrapy's engine is the model; the scheduler here is the fr
 4. Stop when nothing is due and nothing is in flight, at `--max-pages`/`--max-time`, or on
    SIGINT/SIGTERM (in-flight fetches are cancelled and given back to the frontier; the run is marked
    interrupted and the exit code is 130).
+5. An environment failure once the run is recorded (disk full, the WARC folder gone, SQLite I/O
+   errors) ends the run as `failed` (exit 1) with `CrawlReport.error` saying why, no traceback; URLs
+   in flight stay in flight and the next run fetches them anew.
 
 Memory stays flat: the frontier, counters and logs live in SQLite; the loop holds at most
 `concurrency` fetches and one parsed page at a time.
@@ -33,23 +39,35 @@ from __future__ import annotations
 import asyncio
 import json
 import logging
+import math
 import os
 import signal
+import sqlite3
 import time
 from collections.abc import Callable
-from dataclasses import asdict, dataclass, field
+from dataclasses import asdict, dataclass, field, replace
 from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 from typing import Literal
 from urllib.parse import urlsplit, urlunsplit
 
+import httpx
+
 from scraper import discover
-from scraper.errors import ExtractError, FetchError, InputError, RedirectError, TooLargeError
+from scraper.errors import (
+    ArchiverError,
+    ExtractError,
+    FetchError,
+    InputError,
+    RedirectError,
+    StoreError,
+    TooLargeError,
+)
 from scraper.exitcodes import ExitCode
 from scraper.fetch import DEFAULT_PER_HOST_CONCURRENCY, DEFAULT_USER_AGENT, Fetcher, FetchResult, FetchSettings
 from scraper.frontier import Frontier, FrontierEntry, to_timestamp
 from scraper.ingest import ingest_page
-from scraper.lock import RunLock
+from scraper.lock import RunLock, blocking_file
 from scraper.sites import SiteProfile
 from scraper.store import Archive
 from scraper.urls import normalize_url, parse_article_url
@@ -62,6 +80,9 @@ QUEUED_RECOUNT_SECONDS = 1.0
 DEFAULT_REVISIT_HOURS = 48.0
 DEFAULT_TIMEOUT = 30.0
 WARC_DIRNAME = "warc"
+#: Upper bounds of the numeric options (beyond them the clock and socket arithmetic overflows).
+MAX_REVISIT_HOURS = 1_000_000.0
+MAX_SECONDS_OPTION = 86_400.0
 
 Mode = Literal["scheduled", "dates", "full"]
 
@@ -139,6 +160,8 @@ class CrawlReport:
     exit_code: ExitCode
     counts: dict[str, int]
     elapsed: float
+    #: Why the run stopped early (an environment failure: disk full, WARC folder gone…), else None.
+    error: str | None = None
 
     def summary(self) -> str:
         c = self.counts
@@ -191,6 +214,93 @@ class Addresses:
         return body.replace(self.fetch_origin.encode("ascii"), self.site_origin.encode("ascii"))
 
 
+def _number(value: float, option: str, *, low: float, high: float, low_inclusive: bool = True) -> None:
+    ok_low = value >= low if low_inclusive else value > low
+    if not (math.isfinite(value) and ok_low and value <= high):
+        bounds = f"from {_plain(low)}" if low_inclusive else f"above {_plain(low)}"
+        if math.isfinite(high):
+            bounds += f" up to {_plain(high)}"
+        raise InputError(f"{option} must be a number {bounds}, not {_plain(value)}")
+
+
+def _plain(number: float) -> str:
+    return str(int(number)) if math.isfinite(number) and number == int(number) and abs(number) < 1e15 else f"{number:g}"
+
+
+def check_options(options: CrawlOptions) -> None:
+    """Refuse option values the run cannot work with (named by their command-line option).
+
+    Raises:
+        InputError: the first bad value found.
+    """
+    _number(options.revisit_hours, "--revisit-hours", low=0, high=MAX_REVISIT_HOURS)
+    _number(options.timeout, "--timeout", low=0, high=MAX_SECONDS_OPTION, low_inclusive=False)
+    if options.delay is not None:
+        _number(options.delay, "--delay", low=0, high=MAX_SECONDS_OPTION)
+    if options.max_time is not None:
+        _number(options.max_time, "--max-time", low=0, high=math.inf, low_inclusive=False)
+    if options.max_pages is not None and options.max_pages < 1:
+        raise InputError(f"--max-pages must be at least 1, not {options.max_pages}")
+    if not 1 <= options.concurrency <= 64:
+        raise InputError(f"--concurrency must be from 1 to 64, not {options.concurrency}")
+    if options.since is not None and options.until is not None and options.since > options.until:
+        raise InputError(f"--since {options.since} is after --until {options.until}")
+    if any(ord(c) < 0x20 or 0x7F <= ord(c) <= 0x9F for c in options.user_agent):
+        raise InputError("--user-agent must be one line of text without control characters")
+    try:
+        options.user_agent.encode("latin-1")
+    except UnicodeEncodeError:
+        raise InputError("--user-agent must be Latin-1 text (an HTTP header value)") from None
+    if options.base_url is not None:
+        _check_base_url(options)
+
+
+def _check_base_url(options: CrawlOptions) -> None:
+    base_url = options.base_url
+    assert base_url is not None
+    try:
+        parts = urlsplit(base_url)
+        port = parts.port
+        if parts.scheme.lower() not in ("http", "https") or not parts.hostname:
+            raise ValueError("not an http(s) address with a host")
+        if port == 0:
+            raise ValueError("port 0")
+        addresses = Addresses(options.profile, base_url)
+        httpx.URL(addresses.fetch_origin + "/")
+    except (ValueError, OverflowError, httpx.InvalidURL) as exc:
+        raise InputError(
+            f"--base-url {base_url!r} is not a usable address ({exc}); give an origin such as http://127.0.0.1:8000"
+        ) from None
+
+
+def check_run(options: CrawlOptions) -> None:
+    """Everything that can be checked before a run creates or changes anything.
+
+    Raises:
+        InputError: a bad option value, a folder of the archive that is a file, or a WARC folder that
+            cannot be made.
+
+    The archive file itself is checked by `Archive.open` under the lock (opening it read-only here
+    would touch the `-shm` file of an archive another run is writing); a refusal there takes back
+    the lock file and the WARC folder this run made.
+    """
+    check_options(options)
+    db = options.db_path
+    blocker = blocking_file(db.parent)
+    if blocker is not None:
+        raise InputError(f"{db}: {blocker} is a file, not a folder; nothing was changed")
+    warc = options.warc_directory
+    blocker = blocking_file(warc)
+    if blocker is not None:
+        if blocker == warc:
+            raise InputError(f"{warc}: a file, where the WARC files' folder goes; nothing was changed")
+        raise InputError(f"{warc}: cannot make the WARC folder: {blocker} is a file, not a folder; nothing was changed")
+    nearest = next(p for p in (warc, *warc.parents) if p.exists())
+    if not os.access(nearest, os.W_OK | os.X_OK):
+        what = "is not writable" if nearest == warc else f"cannot be made: {nearest} is not writable"
+        raise InputError(f"{warc}: the WARC folder {what}; nothing was changed")
+
+
 def run_crawl(
     options: CrawlOptions,
     *,
@@ -199,17 +309,64 @@ def run_crawl(
 ) -> CrawlReport:
     """One crawl run, start to finish.
 
+    An environment failure after the run is recorded comes back as a report with state `failed`,
+    exit code 1 and `error` set (see step 5 in the module docstring).
+
     Raises:
+        InputError: a bad option value or an unusable WARC folder (nothing was created or changed).
         ArchiveLockedError: another run holds the archive (nothing was changed).
-        StoreError: the archive cannot be opened or written.
+        StoreError: the archive cannot be opened or the run cannot be recorded (nothing was changed).
     """
-    with RunLock(options.db_path):
-        archive = Archive.open(options.db_path)
+    check_run(options)
+    lock = RunLock(options.db_path)
+    lock.acquire()
+    refused = True
+    try:
+        archive = _open_for_run(options)
+        refused = False
         try:
             crawl = _Crawl(options, archive, on_progress=on_progress, clock=clock or (lambda: datetime.now(UTC)))
             return asyncio.run(crawl.run())
         finally:
             archive.close()
+    finally:
+        # A refused archive leaves nothing behind, not even the lock file this run made.
+        lock.release(discard=refused)
+
+
+def _open_for_run(options: CrawlOptions) -> Archive:
+    """Make the WARC folder and open the archive; a refusal takes back the folder it made."""
+    warc = options.warc_directory
+    made = [p for p in (warc, *warc.parents) if not p.exists()]
+    try:
+        warc.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        raise InputError(f"{warc}: cannot create the WARC folder: {exc.strerror}; nothing was changed") from exc
+    try:
+        return Archive.open(options.db_path)
+    except BaseException:
+        for folder in made:
+            try:
+                folder.rmdir()
+            except OSError:
+                break
+        raise
+
+
+def _describe(exc: BaseException, db_path: Path) -> str:
+    """One line for an environment failure: which file, what went wrong (the first cause, not its echoes)."""
+    chain: list[BaseException] = []
+    current: BaseException | None = exc
+    while current is not None and current not in chain:
+        chain.append(current)
+        current = current.__cause__ or current.__context__
+    for error in reversed(chain):
+        if isinstance(error, sqlite3.Error) and not str(error).startswith("cannot rollback"):
+            return f"{db_path}: {error}"
+        if isinstance(error, OSError):
+            where = f"{error.filename}: " if error.filename else ""
+            return f"{where}{error.strerror or error}"
+    return str(exc)
 
 
 class _Crawl:
@@ -239,12 +396,13 @@ class _Crawl:
     # --- the run --------------------------------------------------------------------------------
 
     async def run(self) -> CrawlReport:
-        self._begin_run()
+        self._record_run()
         loop = asyncio.get_running_loop()
         for signum in (signal.SIGINT, signal.SIGTERM):
             loop.add_signal_handler(signum, self.stop_requested.set)
         interrupted = False
         try:
+            self._prepare_run()
             settings = FetchSettings.for_site(
                 self.profile,
                 self.addresses.fetch_origin,
@@ -258,26 +416,41 @@ class _Crawl:
             with WarcWriter(self.options.warc_directory) as warc:
                 async with Fetcher(settings, warc=warc) as fetcher:
                     interrupted = await self._loop(fetcher)
+        except (sqlite3.Error, OSError, ArchiverError) as exc:
+            return self._stopped_by(exc)
         except BaseException:
-            self._end_run("failed", ExitCode.PAGES_FAILED)
+            self._end_run_if_possible()
             raise
         finally:
             for signum in (signal.SIGINT, signal.SIGTERM):
                 loop.remove_signal_handler(signum)
-        if interrupted:
-            return self._end_run("interrupted", ExitCode.INTERRUPTED)
-        code = ExitCode.PAGES_FAILED if self.stats.failed else ExitCode.OK
-        return self._end_run("done", code)
+        try:
+            if interrupted:
+                return self._end_run("interrupted", ExitCode.INTERRUPTED)
+            return self._end_run("done", ExitCode.PAGES_FAILED if self.stats.failed else ExitCode.OK)
+        except (sqlite3.Error, ArchiverError) as exc:
+            # The pages are stored; only the run's own row could not be closed (the next run marks it).
+            counts = self.stats.counts()
+            error = _describe(exc, self.options.db_path)
+            return CrawlReport(self.run_id, "failed", ExitCode.RUN_STOPPED, counts, self.stats.elapsed, error)
 
-    def _begin_run(self) -> None:
-        with self.archive.transaction() as conn:
-            # We hold the lock, so a run still marked running died without saying so (kill -9).
-            conn.execute("UPDATE runs SET state = 'interrupted' WHERE state = 'running'")
-            cursor = conn.execute(
-                "INSERT INTO runs (started_at, state, pid, command, counts) VALUES (?, 'running', ?, ?, '{}')",
-                (to_timestamp(self.run_started), os.getpid(), self.options.command),
-            )
-            self.run_id = int(cursor.lastrowid or 0)
+    def _record_run(self) -> None:
+        """The run's row; a failure here has changed nothing (StoreError, exit 2)."""
+        try:
+            with self.archive.transaction() as conn:
+                # We hold the lock, so a run still marked running died without saying so (kill -9).
+                conn.execute("UPDATE runs SET state = 'interrupted' WHERE state = 'running'")
+                cursor = conn.execute(
+                    "INSERT INTO runs (started_at, state, pid, command, counts) VALUES (?, 'running', ?, ?, '{}')",
+                    (to_timestamp(self.run_started), os.getpid(), self.options.command),
+                )
+                self.run_id = int(cursor.lastrowid or 0)
+        except sqlite3.Error as exc:
+            raise StoreError(
+                f"cannot record the run: {_describe(exc, self.options.db_path)}; nothing was changed"
+            ) from exc
+
+    def _prepare_run(self) -> None:
         recovered = self.frontier.recover_in_flight()
         if recovered:
             log.info("resuming: %d URLs left in flight by an earlier run are pending again", recovered)
@@ -293,6 +466,20 @@ class _Crawl:
                 (to_timestamp(self.clock()), state, int(code), json.dumps(counts), self.run_id),
             )
         return CrawlReport(self.run_id, state, code, counts, self.stats.elapsed)
+
+    def _end_run_if_possible(self) -> CrawlReport:
+        """End the run as failed; if the archive cannot take even that, the next run marks it interrupted."""
+        try:
+            if self.archive.conn.in_transaction:
+                self.archive.conn.execute("ROLLBACK")
+            return self._end_run("failed", ExitCode.RUN_STOPPED)
+        except (sqlite3.Error, ArchiverError) as exc:
+            log.debug("cannot record the end of run %d: %s", self.run_id, exc)
+            return CrawlReport(self.run_id, "failed", ExitCode.RUN_STOPPED, self.stats.counts(), self.stats.elapsed)
+
+    def _stopped_by(self, exc: BaseException) -> CrawlReport:
+        """An environment failure mid-run: the run ends as failed; in-flight URLs are resumed next time."""
+        return replace(self._end_run_if_possible(), error=_describe(exc, self.options.db_path))
 
     def _seed(self) -> None:
         mode = self.options.mode
@@ -368,6 +555,11 @@ class _Crawl:
                     return False
         finally:
             stop_waiter.cancel()
+            if in_flight:
+                # Leaving on an error: stop the fetches (their rows stay in flight for the next run).
+                for task in in_flight:
+                    task.cancel()
+                await asyncio.gather(*in_flight, return_exceptions=True)
 
     async def _cancel(self, in_flight: dict[asyncio.Task[FetchResult], FrontierEntry]) -> None:
         for task in in_flight:
@@ -411,12 +603,21 @@ class _Crawl:
                 self._log_fetch(entry, result, "not_modified")
             self.stats.not_modified += 1
             return
-        if entry.kind == "article":
-            self._article(entry, result)
-        else:
+        try:
+            if entry.kind == "article":
+                self._article(entry, result)
+            else:
+                with self.frontier.transaction():
+                    self._discovery(entry, result)
+                    self._log_fetch(entry, result, "parsed")
+        except ValueError as exc:
+            # A page the parsers could not take apart (a link with a malformed address raises from
+            # urllib): that page fails, the run goes on.
+            reason = f"{type(exc).__name__}: {exc}"
             with self.frontier.transaction():
-                self._discovery(entry, result)
-                self._log_fetch(entry, result, "parsed")
+                self.frontier.mark_failed(entry.url, reason, final=True)
+                self._log_fetch(entry, result, "failed", reason)
+            self.stats.failed += 1
         self._count_queued()
 
     def _count_queued(self) -> None:
@@ -466,6 +667,12 @@ class _Crawl:
         row = self.archive.conn.execute(
             "SELECT news_id, published_at FROM articles WHERE id = ?", (upsert.article_id,)
         ).fetchone()
+        text = self.addresses.site_text(result.text or "")
+        try:
+            links = discover.find_article_links(text, base_url=entry.url, profile=self.profile)
+        except ValueError as exc:  # a malformed link: the article is stored, its links are not followed
+            links = ()
+            log.warning("%s: links not followed: %s: %s", entry.url, type(exc).__name__, exc)
         with self.frontier.transaction():
             self.frontier.mark_done(
                 entry.url,
@@ -475,8 +682,7 @@ class _Crawl:
                 published_at=row[1] if row else None,
             )
             # The sidebar and related links of an article page are discovery sources too.
-            text = self.addresses.site_text(result.text or "")
-            for url in discover.find_article_links(text, base_url=entry.url, profile=self.profile):
+            for url in links:
                 self._enqueue_article(url, depth=entry.depth + 1)
             self._log_fetch(entry, result, upsert.outcome)
         setattr(self.stats, upsert.outcome, getattr(self.stats, upsert.outcome) + 1)
@@ -595,11 +801,12 @@ class _Crawl:
         level = logging.WARNING if outcome == "failed" else logging.INFO
         log.log(
             level,
-            "%s %s %s %s",
+            "%s %s %s %s%s",
             result.status,
             outcome,
             entry.kind,
             entry.url,
+            f": {error}" if error else "",
             extra={"url": entry.url, "kind": entry.kind, "status": result.status, "outcome": outcome},
         )
         self._write_fetch_log(entry, status=result.status, outcome=outcome, error=error, result=result)
@@ -642,4 +849,4 @@ def _lastmod(value: str | None) -> datetime | None:
     return moment if moment.tzinfo else moment.replace(tzinfo=UTC)
 
 
-__all__ = ["Addresses", "CrawlOptions", "CrawlReport", "CrawlStats", "run_crawl"]
+__all__ = ["Addresses", "CrawlOptions", "CrawlReport", "CrawlStats", "check_options", "check_run", "run_crawl"]

@@ -97,10 +97,13 @@ def _absolute(href: str | None, base_url: str, profile: SiteProfile | None) -> s
     href = href.strip()
     if not href or href.startswith(("#", "javascript:", "mailto:", "tel:")):
         return None
-    url = urljoin(base_url, href)
-    if urlsplit(url).scheme not in ("http", "https"):
+    try:
+        url = urljoin(base_url, href)
+        if urlsplit(url).scheme not in ("http", "https"):
+            return None
+        return normalize_url(url, profile)
+    except ValueError:  # `http://[host/`, a port that is no number: a broken link, not the page's fault
         return None
-    return normalize_url(url, profile)
 
 
 def _unique(urls: list[str]) -> tuple[str, ...]:

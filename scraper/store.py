@@ -202,12 +202,14 @@ class Archive:
         try:
             yield self.conn
         except BaseException:
-            self.conn.execute("ROLLBACK")
+            if self.conn.in_transaction:  # SQLite already rolled back after a full disk or an I/O error
+                self.conn.execute("ROLLBACK")
             raise
         try:
             self.conn.execute("COMMIT")
         except sqlite3.Error as exc:
-            self.conn.execute("ROLLBACK")
+            if self.conn.in_transaction:
+                self.conn.execute("ROLLBACK")
             raise StoreError(f"{self.path}: write failed: {exc}") from exc
 
     # -- writing -------------------------------------------------------------------------------------

@@ -10,16 +10,25 @@ Crash safety: the two records of one exchange are built in memory and written wi
 flush, so a `kill -9` can tear at most the last exchange of a file. A writer never appends to an
 existing file (each run opens new ones), and reading stops at a torn tail with a warning, keeping
 every record before it.
+
+Integrity on read: a record is given back only whole. Its gzip member must decompress completely
+(CRC and length), its block must be as long as its Content-Length, and block and payload must match
+the WARC-Block-Digest and WARC-Payload-Digest warcio wrote (sha1); anything else is a WarcRecordError,
+never a shorter or altered page.
 """
 
 from __future__ import annotations
 
+import base64
+import gzip
+import hashlib
 import io
 import logging
 import os
 import threading
+import zlib
 from collections.abc import Iterable, Iterator, Sequence
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
 from types import TracebackType
@@ -38,6 +47,7 @@ WARC_SUFFIX = ".warc.gz"
 SOFTWARE = "newsarchive (warcio)"
 #: Hop-by-hop framing the stored body no longer has (httpx has already de-chunked it).
 _FRAMING_HEADERS = frozenset({"transfer-encoding"})
+_GZIP_MAGIC = b"\x1f\x8b"
 
 Headers = Sequence[tuple[str, str]]
 
@@ -130,10 +140,14 @@ class WarcWriter:
     def _append(self, data: bytes) -> int:
         assert self._file is not None
         offset = self._file.tell()
-        self._file.write(data)
-        self._file.flush()
-        if self._fsync:
-            os.fsync(self._file.fileno())
+        try:
+            self._file.write(data)
+            self._file.flush()
+            if self._fsync:
+                os.fsync(self._file.fileno())
+        except OSError as exc:
+            # Name the file (a full disk says only "No space left on device").
+            raise OSError(exc.errno, exc.strerror, str(self.directory / self._name)) from exc
         return offset
 
     def write(
@@ -197,6 +211,80 @@ def _warc_files(source: Path | Iterable[Path]) -> list[Path]:
     return list(source)
 
 
+class WarcRecordError(ValueError):
+    """A record that cannot be trusted: torn, damaged, or failing its Content-Length or digest check.
+
+    Nothing of such a record is returned, so no part of a damaged page is ever re-extracted.
+    """
+
+    def __init__(self, ref: WarcRef, reason: str) -> None:
+        super().__init__(f"{ref.file} at offset {ref.offset}: {reason}")
+        self.ref = ref
+        self.reason = reason
+
+
+def _unpack(data: bytes, ref: WarcRef) -> bytes:
+    """The uncompressed record of one gzip member (CRC and length checked), or the data if not gzipped."""
+    if len(data) < ref.length:
+        raise WarcRecordError(ref, f"truncated: the file holds {len(data)} of the record's {ref.length} bytes")
+    if data[:5] == b"WARC/":
+        return data  # an uncompressed WARC file
+    if data[:2] != _GZIP_MAGIC:
+        raise WarcRecordError(ref, "damaged: not the start of a gzip member")
+    try:
+        return gzip.decompress(data)
+    except EOFError as exc:
+        raise WarcRecordError(ref, "damaged: the gzip member ends early") from exc
+    except (gzip.BadGzipFile, zlib.error) as exc:
+        raise WarcRecordError(ref, f"damaged gzip member ({exc})") from exc
+
+
+def _digest_matches(value: str, data: bytes) -> bool | None:
+    """Whether a WARC digest (`sha1:BASE32`, also hex or base64) fits `data`; None for an unknown algorithm."""
+    algorithm, _, encoded = value.strip().partition(":")
+    name = algorithm.strip().lower().replace("-", "")
+    if name not in hashlib.algorithms_available or not encoded:
+        return None
+    digest = hashlib.new(name, data).digest()
+    encoded = encoded.strip()
+    forms = {
+        base64.b32encode(digest).decode("ascii").rstrip("=").upper(),
+        digest.hex().upper(),
+    }
+    if encoded.rstrip("=").upper() in forms:
+        return True
+    return encoded == base64.b64encode(digest).decode("ascii")
+
+
+def _check_record(raw: bytes, ref: WarcRef) -> None:
+    """Raise unless the record is a response whose block is complete (Content-Length) and fits its digests."""
+    head_end = raw.find(b"\r\n\r\n")
+    if head_end < 0 or not raw.startswith(b"WARC/"):
+        raise WarcRecordError(ref, "damaged: no WARC header")
+    fields: dict[str, str] = {}
+    for line in raw[:head_end].decode("utf-8", "replace").split("\r\n")[1:]:
+        name, sep, value = line.partition(":")
+        if sep:
+            fields.setdefault(name.strip().lower(), value.strip())
+    if fields.get("warc-type") != "response":
+        raise WarcRecordError(ref, f"not a response record ({fields.get('warc-type') or 'no WARC-Type'})")
+    declared = fields.get("content-length", "")
+    if not declared.isdigit():
+        raise WarcRecordError(ref, "damaged: no valid Content-Length")
+    block = raw[head_end + 4 : head_end + 4 + int(declared)]
+    if len(block) < int(declared):
+        raise WarcRecordError(ref, f"incomplete: {len(block)} of the {declared} bytes its Content-Length declares")
+    if "warc-payload-digest" in fields:
+        http_end = block.find(b"\r\n\r\n")
+        payload = block[http_end + 4 :] if http_end >= 0 else block
+        if _digest_matches(fields["warc-payload-digest"], payload) is False:
+            raise WarcRecordError(
+                ref, f"damaged: the payload fails its WARC-Payload-Digest {fields['warc-payload-digest']}"
+            )
+    if "warc-block-digest" in fields and _digest_matches(fields["warc-block-digest"], block) is False:
+        raise WarcRecordError(ref, f"damaged: the record fails its WARC-Block-Digest {fields['warc-block-digest']}")
+
+
 def _to_response(record: object, ref: WarcRef) -> WarcResponse:
     http = record.http_headers  # type: ignore[attr-defined]
     body = record.content_stream().read()  # type: ignore[attr-defined]
@@ -210,23 +298,43 @@ def _to_response(record: object, ref: WarcRef) -> WarcResponse:
     )
 
 
+def _load_response(data: bytes, ref: WarcRef) -> WarcResponse:
+    """One response record from its bytes (a gzip member or plain), checked before anything is parsed."""
+    raw = _unpack(data, ref)
+    _check_record(raw, ref)
+    try:
+        record = next(iter(ArchiveIterator(io.BytesIO(raw))))
+        return _to_response(record, ref)
+    except Exception as exc:  # warcio and the HTTP head parser raise many kinds; all mean the same here
+        raise WarcRecordError(ref, f"unreadable record ({type(exc).__name__}: {exc})") from exc
+
+
 def iter_warc_responses(source: Path | Iterable[Path]) -> Iterator[WarcResponse]:
     """Every response record in a WARC directory (files in name order) or in the given files.
 
-    A torn last record (a writer killed mid-write) ends that file's iteration with a warning.
+    A torn last record (a writer killed mid-write) ends that file's iteration with a warning; a
+    record that fails its checks (see `read_warc_response`) is skipped with a warning.
     """
     for path in _warc_files(source):
         size = path.stat().st_size
         end = 0
-        with open(path, "rb") as handle:
+        with open(path, "rb") as handle, open(path, "rb") as raw:
             records = ArchiveIterator(handle)
             try:
                 for record in records:
-                    response = _to_response(record, WarcRef(path.name, 0, 0)) if record.rec_type == "response" else None
+                    is_response = record.rec_type == "response"
                     offset, length = records.get_record_offset(), records.get_record_length()
                     end = offset + length
-                    if response is not None:
-                        yield replace(response, ref=WarcRef(file=path.name, offset=offset, length=length))
+                    if not is_response:
+                        continue
+                    raw.seek(offset)
+                    ref = WarcRef(file=path.name, offset=offset, length=length)
+                    try:
+                        response = _load_response(raw.read(length), ref)
+                    except WarcRecordError as exc:
+                        log.warning("%s: skipping a damaged record at offset %d (%s)", path, offset, exc.reason)
+                        continue
+                    yield response
             except (ArchiveLoadFailed, EOFError, OSError, ValueError) as exc:
                 log.warning("%s: skipping a truncated tail after offset %d (%s)", path, end, exc)
                 continue
@@ -235,11 +343,17 @@ def iter_warc_responses(source: Path | Iterable[Path]) -> Iterator[WarcResponse]
 
 
 def read_warc_response(directory: Path, ref: WarcRef) -> WarcResponse:
-    """The response record a WarcRef points at."""
+    """The response record a WarcRef points at, whole and intact.
+
+    The gzip member must be complete (its CRC and length are checked), the record's block as long as
+    its Content-Length says, and the block and payload must match their WARC-Block-Digest and
+    WARC-Payload-Digest when the record has them.
+
+    Raises:
+        OSError: the file cannot be read.
+        WarcRecordError: the record is torn, damaged, or not a response.
+    """
     with open(Path(directory) / ref.file, "rb") as handle:
         handle.seek(ref.offset)
         data = handle.read(ref.length)
-    for record in ArchiveIterator(io.BytesIO(data)):
-        if record.rec_type == "response":
-            return _to_response(record, ref)
-    raise ValueError(f"{ref.file} at {ref.offset}: no response record")
+    return _load_response(data, ref)

@@ -11,8 +11,8 @@ from pathlib import Path
 
 import pytest
 
-from scraper.errors import ArchiveLockedError
-from scraper.lock import RunLock, lock_path_for
+from scraper.errors import ArchiveLockedError, StoreError
+from scraper.lock import RunLock, lock_is_held, lock_path_for
 
 HOLD = """
 import sys, time
@@ -65,3 +65,51 @@ def test_lock_of_a_killed_process_is_free(tmp_path: Path) -> None:
     deadline = time.monotonic() + 5
     with RunLock(db) as lock:
         assert lock.held and time.monotonic() < deadline
+
+
+def test_lock_is_held_tells_a_live_holder_from_a_dead_one_without_writing(tmp_path: Path) -> None:
+    db = tmp_path / "archive.db"
+    assert lock_is_held(db) is False
+    assert not lock_path_for(db).exists()
+    holder = subprocess.Popen(
+        [sys.executable, "-c", HOLD, str(db)],
+        stdout=subprocess.PIPE,
+        text=True,
+        cwd=Path(__file__).resolve().parent.parent,
+    )
+    try:
+        assert holder.stdout is not None
+        assert holder.stdout.readline() == "held\n"
+        assert lock_is_held(db) is True
+        os.kill(holder.pid, signal.SIGKILL)
+        holder.wait(timeout=10)
+    finally:
+        if holder.poll() is None:
+            holder.kill()
+            holder.wait()
+    assert lock_is_held(db) is False
+    # The dead holder's PID is still in the file: the probe read it, wrote nothing.
+    assert lock_path_for(db).read_text() == f"{holder.pid}\n"
+
+
+def test_a_folder_that_is_a_file_is_named(tmp_path: Path) -> None:
+    (tmp_path / "plain").write_text("a file\n")
+    db = tmp_path / "plain" / "sub" / "archive.db"
+    with pytest.raises(StoreError) as caught:
+        RunLock(db).acquire()
+    assert str(caught.value) == f"{db}: {tmp_path / 'plain'} is a file, not a folder; nothing was changed"
+
+
+def test_discard_removes_only_a_lock_file_this_acquire_made(tmp_path: Path) -> None:
+    db = tmp_path / "archive.db"
+    lock = RunLock(db)
+    lock.acquire()
+    assert lock.created
+    lock.release(discard=True)
+    assert not lock_path_for(db).exists()
+    lock_path_for(db).write_text("")
+    again = RunLock(db)
+    again.acquire()
+    assert not again.created
+    again.release(discard=True)
+    assert lock_path_for(db).read_text() == ""

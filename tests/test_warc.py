@@ -10,6 +10,7 @@ import signal
 import subprocess
 import sys
 import textwrap
+from collections.abc import Callable
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -164,3 +165,122 @@ def test_records_survive_kill_9(tmp_path: Path) -> None:
     assert len(responses) >= written
     assert all(r.body == r.url.rsplit("/", 1)[1].encode() * 5000 for r in responses)
     assert [r.url for r in responses] == [f"http://127.0.0.1/{n}" for n in range(len(responses))]
+
+
+# --- integrity on read: a record comes back whole or not at all ---------------------------------------
+
+
+def _member(directory: Path, ref: WarcRef) -> bytes:
+    with open(directory / ref.file, "rb") as handle:
+        handle.seek(ref.offset)
+        return handle.read(ref.length)
+
+
+def _rewritten(directory: Path, ref: WarcRef, change: Callable[[bytes], bytes]) -> WarcRef:
+    """A file holding only the record `ref` points at, changed and gzipped again (a valid gzip member)."""
+    member = gzip.compress(change(gzip.decompress(_member(directory, ref))))
+    (directory / "changed.warc.gz").write_bytes(member)
+    return WarcRef("changed.warc.gz", 0, len(member))
+
+
+def _header(record: bytes, name: bytes) -> str:
+    start = record.index(name + b": ") + len(name) + 2
+    return record[start : record.index(b"\r\n", start)].decode()
+
+
+def test_a_truncated_record_is_refused_not_shortened(tmp_path: Path) -> None:
+    with WarcWriter(tmp_path) as writer:
+        ref = write_page(writer, 1)
+    os.truncate(tmp_path / ref.file, ref.offset + 100)
+    with pytest.raises(ValueError) as caught:
+        read_warc_response(tmp_path, ref)
+    assert str(caught.value) == (
+        f"{ref.file} at offset {ref.offset}: truncated: the file holds 100 of the record's {ref.length} bytes"
+    )
+
+
+def test_a_record_failing_its_payload_digest_is_refused(tmp_path: Path) -> None:
+    with WarcWriter(tmp_path) as writer:
+        ref = write_page(writer, 1)
+    changed = _rewritten(tmp_path, ref, lambda record: record.replace(b"</body>", b"</bodx>"))
+    digest = _header(gzip.decompress(_member(tmp_path, ref)), b"WARC-Payload-Digest")
+    assert digest.startswith("sha1:")
+    with pytest.raises(ValueError) as caught:
+        read_warc_response(tmp_path, changed)
+    assert (
+        str(caught.value) == f"changed.warc.gz at offset 0: damaged: the payload fails its WARC-Payload-Digest {digest}"
+    )
+
+
+def test_a_record_failing_its_block_digest_is_refused(tmp_path: Path) -> None:
+    with WarcWriter(tmp_path) as writer:
+        ref = write_page(writer, 1)
+    changed = _rewritten(tmp_path, ref, lambda record: record.replace(b'ETag: "1"', b'ETag: "7"'))
+    digest = _header(gzip.decompress(_member(tmp_path, ref)), b"WARC-Block-Digest")
+    with pytest.raises(ValueError) as caught:
+        read_warc_response(tmp_path, changed)
+    assert str(caught.value) == f"changed.warc.gz at offset 0: damaged: the record fails its WARC-Block-Digest {digest}"
+
+
+def test_a_record_shorter_than_its_content_length_is_refused(tmp_path: Path) -> None:
+    with WarcWriter(tmp_path) as writer:
+        ref = write_page(writer, 1)
+    record = gzip.decompress(_member(tmp_path, ref))
+    declared = int(_header(record, b"Content-Length"))
+    # The body loses its last 10 bytes; the record still ends as records do.
+    changed = _rewritten(tmp_path, ref, lambda r: r.removesuffix(b"\r\n\r\n")[:-10] + b"\r\n\r\n")
+    with pytest.raises(ValueError) as caught:
+        read_warc_response(tmp_path, changed)
+    assert str(caught.value) == (
+        f"changed.warc.gz at offset 0: incomplete: {declared - 6} of the {declared} bytes its Content-Length declares"
+    )
+
+
+@pytest.mark.parametrize(
+    ("damage", "reason"),
+    [
+        ("trailer", "damaged gzip member (CRC check failed)"),
+        ("header", "damaged: not the start of a gzip member"),
+        ("length", "damaged gzip member (Incorrect length of data produced)"),
+    ],
+)
+def test_a_damaged_gzip_member_is_refused_and_its_neighbours_still_read(
+    tmp_path: Path, damage: str, reason: str
+) -> None:
+    with WarcWriter(tmp_path) as writer:
+        refs = [write_page(writer, n) for n in range(3)]
+    ref = refs[1]
+    position = {"trailer": ref.offset + ref.length - 8, "header": ref.offset, "length": ref.offset + ref.length - 4}
+    with open(tmp_path / ref.file, "r+b") as handle:
+        handle.seek(position[damage])
+        old = handle.read(2)
+        handle.seek(position[damage])
+        handle.write(bytes(b ^ 0xFF for b in old))
+    with pytest.raises(ValueError) as caught:
+        read_warc_response(tmp_path, ref)
+    assert str(caught.value) == f"{ref.file} at offset {ref.offset}: {reason}"
+    assert [read_warc_response(tmp_path, r).body for r in (refs[0], refs[2])] == [HTML + b"0", HTML + b"2"]
+
+
+def test_zeros_in_a_member_are_refused(tmp_path: Path) -> None:
+    with WarcWriter(tmp_path) as writer:
+        ref = write_page(writer, 1)
+    with open(tmp_path / ref.file, "r+b") as handle:
+        handle.seek(ref.offset + ref.length // 2)
+        handle.write(b"\0" * 16)
+    with pytest.raises(ValueError, match=rf"^{re.escape(ref.file)} at offset {ref.offset}: damaged"):
+        read_warc_response(tmp_path, ref)
+
+
+def test_iteration_skips_a_record_failing_its_digest(tmp_path: Path, caplog: pytest.LogCaptureFixture) -> None:
+    with WarcWriter(tmp_path) as writer:
+        good = write_page(writer, 1)
+    changed = _rewritten(tmp_path, good, lambda record: record.replace(b"</body>", b"</bodx>"))
+    with caplog.at_level(logging.WARNING, logger="scraper.warc"):
+        responses = list(iter_warc_responses(tmp_path / changed.file))
+    assert responses == []
+    assert [r.getMessage() for r in caplog.records] == [
+        f"{tmp_path / changed.file}: skipping a damaged record at offset 0 "
+        "(damaged: the payload fails its WARC-Payload-Digest "
+        f"{_header(gzip.decompress(_member(tmp_path, good)), b'WARC-Payload-Digest')})"
+    ]

@@ -1,8 +1,8 @@
 """`newsarchive crawl`, `status`, `demo` and `reextract`: thin over scraper.crawl and scraper.reextract.
 
 Output contract: stdout gets one summary line at the end (nothing with `--quiet`); stderr gets the
-log (text, or one JSON object per line with `--log-format json`, for cron and log shippers) and, on
-a terminal, a live progress line. Exit codes are scraper.exitcodes.ExitCode.
+log (text, or one JSON object per line with `--log-format json`, for cron and log shippers: our own
+error lines too) and, on a terminal, a live progress line. Exit codes are scraper.exitcodes.ExitCode.
 """
 
 from __future__ import annotations
@@ -14,45 +14,66 @@ import sys
 import time
 from collections.abc import Iterator
 from contextlib import contextmanager
-from datetime import UTC, date, datetime
+from datetime import date, datetime
 from pathlib import Path
-from typing import Any
 
 import typer
 from rich.console import Console
 from rich.live import Live
 from rich.text import Text
 
-from scraper.commands._common import fail, sanitize_for_terminal, user_errors
+from scraper.commands._common import (
+    LOG_FORMATS,
+    JsonLogFormatter,
+    error_format,
+    fail,
+    sanitize_for_terminal,
+    stderr_line,
+    user_errors,
+)
 from scraper.crawl import (
     DEFAULT_CONCURRENCY,
     DEFAULT_REVISIT_HOURS,
     DEFAULT_TIMEOUT,
     CrawlOptions,
+    CrawlReport,
     CrawlStats,
     run_crawl,
 )
+from scraper.errors import InputError
 from scraper.exitcodes import ExitCode
 from scraper.fetch import DEFAULT_USER_AGENT
 from scraper.frontier import STATES
+from scraper.lock import lock_is_held
 from scraper.sites import default_profile, get_profile
 from scraper.store import DEFAULT_ARCHIVE, Archive
 
 DEMO_ARCHIVE = Path("data/demo.db")
 _DURATION = re.compile(r"^(?:(\d+)h)?(?:(\d+)m)?(?:(\d+)s?)?$")
-_LOG_FIELDS = ("url", "kind", "status", "outcome")
+_DURATION_EXAMPLES = "examples: 90s, 15m, 2h, 1h30m"
+
+__all__ = ["JsonLogFormatter", "crawl", "demo", "parse_duration", "reextract", "status"]
 
 
 # --- option parsing -------------------------------------------------------------------------------
 
 
-def parse_duration(value: str) -> float:
-    """`90`, `90s`, `15m`, `2h`, `1h30m` → seconds."""
+def parse_duration(value: str, option: str = "--max-time") -> float:
+    """`90`, `90s`, `15m`, `2h`, `1h30m` → seconds (more than zero).
+
+    Raises:
+        InputError: not a duration, or zero; the message names `option`.
+    """
     match = _DURATION.match(value.strip().lower())
     if not value.strip() or match is None or not any(match.groups()):
-        raise typer.BadParameter(f"{value!r} is not a duration (examples: 90s, 15m, 2h, 1h30m)")
+        raise InputError(f"{option} {value!r} is not a duration ({_DURATION_EXAMPLES})")
     hours, minutes, seconds = (int(g) if g else 0 for g in match.groups())
-    return float(hours * 3600 + minutes * 60 + seconds)
+    total = float(hours * 3600 + minutes * 60 + seconds)
+    if total <= 0:
+        raise InputError(
+            f"{option} {value!r} is no time at all: give a duration ({_DURATION_EXAMPLES}), or leave it out"
+        )
+    return total
 
 
 def parse_day(value: str | None, option: str) -> date | None:
@@ -67,30 +88,24 @@ def parse_day(value: str | None, option: str) -> date | None:
 # --- logging --------------------------------------------------------------------------------------
 
 
-class JsonLogFormatter(logging.Formatter):
-    """One JSON object per record: time, level, logger, message, and the crawl's fields when present."""
-
-    def format(self, record: logging.LogRecord) -> str:
-        data: dict[str, Any] = {
-            "time": datetime.fromtimestamp(record.created, UTC).isoformat(timespec="milliseconds"),
-            "level": record.levelname.lower(),
-            "logger": record.name,
-            "message": record.getMessage(),
-        }
-        for name in _LOG_FIELDS:
-            if hasattr(record, name):
-                data[name] = getattr(record, name)
-        return json.dumps(data, ensure_ascii=False)
-
-
 @contextmanager
 def crawl_logging(log_format: str, *, quiet: bool, verbose: bool) -> Iterator[None]:
-    """Route the library's log to stderr in the chosen format for the duration of a command."""
+    """Route the library's log to stderr in the chosen format for the duration of a command.
+
+    With `json`, the other libraries' log lines (asyncio, warnings) are JSON too: nothing on stderr
+    is plain text.
+    """
     logger = logging.getLogger("scraper")
     handler = logging.StreamHandler(sys.stderr)
+    root = logging.getLogger()
+    saved_root = root.handlers[:]
     if log_format == "json":
         handler.setFormatter(JsonLogFormatter())
         level = logging.ERROR if quiet else logging.INFO
+        others = logging.StreamHandler(sys.stderr)
+        others.setFormatter(JsonLogFormatter())
+        root.handlers = [others]
+        logging.captureWarnings(True)
     else:
         handler.setFormatter(logging.Formatter("%(levelname)s %(message)s"))
         level = logging.ERROR if quiet else (logging.INFO if verbose else logging.WARNING)
@@ -99,11 +114,15 @@ def crawl_logging(log_format: str, *, quiet: bool, verbose: bool) -> Iterator[No
     logger.setLevel(level)
     logger.propagate = False
     try:
-        yield
+        with error_format(log_format):
+            yield
     finally:
         logger.removeHandler(handler)
         logger.setLevel(saved[0])
         logger.propagate = saved[1]
+        if log_format == "json":
+            root.handlers = saved_root
+            logging.captureWarnings(False)
 
 
 class ProgressLine:
@@ -164,9 +183,8 @@ def crawl(
     ),
 ) -> None:
     """Crawl the portal into the archive (resumable; exit 0 done, 1 pages failed, 3 locked, 130 interrupted)."""
-    with user_errors():
-        if log_format not in ("text", "json"):
-            fail(f"--log-format must be text or json, not {log_format!r}")
+    _check_log_format(log_format)
+    with error_format(log_format), user_errors():
         first, last = parse_day(since, "--since"), parse_day(until, "--until")
         if last is not None and first is None:
             fail("--until needs --since")
@@ -176,15 +194,20 @@ def crawl(
             fail(f"--since {first} is after --until {last}")
         if base_url is not None and not re.match(r"^https?://[^/\s]+/?$", base_url):
             fail(f"--base-url {base_url!r} must be an origin such as http://127.0.0.1:8000")
+        profile = get_profile(site) if site else default_profile()
+        # "Today" where the portal is, or here, whichever is later: a day neither has reached has no news.
+        today = max(date.today(), datetime.now(profile.timezone).date())
+        if first is not None and first > today:
+            fail(f"--since {first} is after today ({today}): there is nothing to fetch yet")
         options = CrawlOptions(
             db_path=db,
-            profile=get_profile(site) if site else default_profile(),
+            profile=profile,
             base_url=base_url,
             since=first,
             until=last,
             full=full,
             max_pages=max_pages,
-            max_time=parse_duration(max_time) if max_time else None,
+            max_time=parse_duration(max_time) if max_time is not None else None,
             concurrency=concurrency,
             delay=delay,
             timeout=timeout,
@@ -192,10 +215,16 @@ def crawl(
             user_agent=user_agent,
             command=" ".join(["crawl", *sys.argv[2:]]) if sys.argv[1:2] == ["crawl"] else "crawl",
         )
-        _run_and_report(options, quiet=quiet, log_format=log_format, verbose=verbose)
+        report = _run_and_report(options, quiet=quiet, log_format=log_format, verbose=verbose)
+        raise typer.Exit(int(report.exit_code))
 
 
-def _run_and_report(options: CrawlOptions, *, quiet: bool, log_format: str, verbose: bool) -> None:
+def _check_log_format(log_format: str) -> None:
+    if log_format not in LOG_FORMATS:
+        fail(f"--log-format must be text or json, not {log_format!r}")
+
+
+def _run_and_report(options: CrawlOptions, *, quiet: bool, log_format: str, verbose: bool) -> CrawlReport:
     console = Console(stderr=True)
     show_progress = console.is_terminal and not quiet and log_format == "text"
     with crawl_logging(log_format, quiet=quiet, verbose=verbose):
@@ -204,13 +233,16 @@ def _run_and_report(options: CrawlOptions, *, quiet: bool, log_format: str, verb
                 report = run_crawl(options, on_progress=progress.update)
         else:
             report = run_crawl(options)
-    if not quiet:
-        typer.echo(report.summary())
-    elif report.exit_code == ExitCode.PAGES_FAILED:
-        typer.echo(f"error: {report.counts['failed']} pages failed; `newsarchive status` shows why", err=True)
-    elif report.exit_code == ExitCode.INTERRUPTED:
-        typer.echo("interrupted; the next run resumes", err=True)
-    raise typer.Exit(int(report.exit_code))
+        if not quiet:
+            typer.echo(report.summary())
+        if report.error is not None:
+            stderr_line(f"run {report.run_id} stopped: {sanitize_for_terminal(report.error)}; the next run resumes")
+        elif quiet and report.exit_code == ExitCode.PAGES_FAILED:
+            stderr_line(f"{report.counts['failed']} pages failed; `newsarchive status` shows why")
+        elif quiet and report.exit_code == ExitCode.INTERRUPTED:
+            message = "interrupted; the next run resumes"
+            stderr_line(message, level="warning", text=message)
+    return report
 
 
 def status(
@@ -221,6 +253,7 @@ def status(
     """Show the last runs, the backlog and the failures with their reasons."""
     with user_errors(), Archive.open(db, create=False) as archive:
         conn = archive.conn
+        held: bool | None = None  # probed once, and only when a run is marked running
         typer.echo(f"archive {db}: {conn.execute('SELECT count(*) FROM articles').fetchone()[0]} articles")
         typer.echo("last runs:")
         rows = conn.execute(
@@ -229,6 +262,11 @@ def status(
         if not rows:
             typer.echo("  (none)")
         for run_id, started, finished, state, code, counts in rows:
+            if state == "running":
+                held = lock_is_held(db) if held is None else held
+                if not held:
+                    # Its process died without ending it (kill -9, power loss); the next run marks it interrupted.
+                    state = "interrupted (no process holds the lock)"
             c = json.loads(counts or "{}")
             detail = ", ".join(f"{k} {c[k]}" for k in ("fetched", "new", "updated", "failed") if k in c)
             exit_text = "" if code is None else f" exit {code}"
@@ -270,11 +308,10 @@ def demo(
         options = CrawlOptions(
             db_path=db, profile=default_profile(), base_url=server.base_url, full=True, delay=0.0, command="demo"
         )
-        try:
-            _run_and_report(options, quiet=quiet, log_format="text", verbose=False)
-        finally:
-            if not quiet:
-                typer.echo(f"explore it: newsarchive status --db {db}", err=True)
+        report = _run_and_report(options, quiet=quiet, log_format="text", verbose=False)
+        if not quiet:
+            typer.echo(f"explore it: newsarchive status --db {db}", err=True)
+        raise typer.Exit(int(report.exit_code))
 
 
 def reextract(
@@ -282,15 +319,19 @@ def reextract(
     since: str | None = typer.Option(None, "--since", help="Only pages fetched on or after this day (YYYY-MM-DD)."),
     warc_dir: Path | None = typer.Option(None, "--warc-dir", help="WARC folder (default: warc/ beside the archive)."),
     quiet: bool = typer.Option(False, "--quiet", "-q", help="Print nothing but errors."),
+    log_format: str = typer.Option("text", "--log-format", help="Log format on stderr: text or json."),
 ) -> None:
     """Rebuild records from the WARC files after an extractor change (offline)."""
     from scraper.reextract import reextract as run_reextract
 
-    with user_errors():
-        report = run_reextract(db, warc_dir=warc_dir, since=parse_day(since, "--since"))
-        failed = report.counts.get("failed", 0)
-        if not quiet:
-            typer.echo(report.summary())
-        elif failed:
-            typer.echo(f"error: {failed} pages could not be re-extracted", err=True)
+    _check_log_format(log_format)
+    with error_format(log_format), user_errors():
+        first = parse_day(since, "--since")
+        with crawl_logging(log_format, quiet=quiet, verbose=False):
+            report = run_reextract(db, warc_dir=warc_dir, since=first)
+            failed = report.counts.get("failed", 0)
+            if not quiet:
+                typer.echo(report.summary())
+            elif failed:
+                stderr_line(f"{failed} pages could not be re-extracted")
         raise typer.Exit(int(ExitCode.PAGES_FAILED if failed else ExitCode.OK))
