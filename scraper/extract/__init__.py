@@ -1,6 +1,7 @@
 """Stage 3, extract: article pages into `Article` records (see `article.py`).
 
-One module per part of the record: `dates`, `quotes`, `credits`, `sidebar`, `body`, `meta`.
+One module per part of the record: `dates`, `quotes` (with `speakers`: who said it, and `persons`: the
+names a text mentions), `credits`, `sidebar`, `body`, `meta`.
 Nothing here fetches or stores.
 """
 
