@@ -2,7 +2,7 @@
 
 Data flow of one run (Scrapy's engine is the model; the scheduler here is the frontier in the DB):
 
-0. Check the options and the places the run writes to (`check_run`): a bad value or a WARC folder
+0. Check the options and the places the run writes to (`crawl_options.check_run`): a bad value or a WARC folder
    that cannot be made is an InputError (exit 2) before anything is created or changed; an archive
    file that is refused under the lock (StoreError, exit 2) takes back the lock file and WARC folder.
 1. Take the archive's run lock (scraper/lock.py; exit 3 if another run holds it), open the archive,
@@ -22,7 +22,7 @@ Data flow of one run (Scrapy's engine is the model; the scheduler here is the fr
    SIGINT/SIGTERM (in-flight fetches are cancelled and given back to the frontier; the run is marked
    interrupted and the exit code is 130).
 5. An environment failure once the run is recorded (disk full, the WARC folder gone, SQLite I/O
-   errors) ends the run as `failed` (exit 1) with `CrawlReport.error` saying why, no traceback; URLs
+   errors) ends the run as `failed` (exit 4) with `CrawlReport.error` saying why, no traceback; URLs
    in flight stay in flight and the next run fetches them anew.
 
 Memory stays flat: the frontier, counters and logs live in SQLite; the loop holds at most
@@ -39,7 +39,6 @@ from __future__ import annotations
 import asyncio
 import json
 import logging
-import math
 import os
 import signal
 import sqlite3
@@ -49,11 +48,11 @@ from dataclasses import asdict, dataclass, field, replace
 from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 from typing import Literal
-from urllib.parse import urlsplit, urlunsplit
-
-import httpx
+from urllib.parse import urlsplit
 
 from scraper import discover
+from scraper.addresses import Addresses
+from scraper.crawl_options import CrawlOptions, check_run
 from scraper.errors import (
     ArchiverError,
     ExtractError,
@@ -64,60 +63,17 @@ from scraper.errors import (
     TooLargeError,
 )
 from scraper.exitcodes import ExitCode
-from scraper.fetch import DEFAULT_PER_HOST_CONCURRENCY, DEFAULT_USER_AGENT, Fetcher, FetchResult, FetchSettings
+from scraper.fetch import Fetcher, FetchResult, FetchSettings
 from scraper.frontier import Frontier, FrontierEntry, to_timestamp
 from scraper.ingest import ingest_page
-from scraper.lock import RunLock, blocking_file
-from scraper.sites import SiteProfile
+from scraper.lock import RunLock
 from scraper.store import Archive
-from scraper.urls import normalize_url, parse_article_url
+from scraper.urls import parse_article_url
 from scraper.warc import WarcWriter
 
 log = logging.getLogger(__name__)
 
-DEFAULT_CONCURRENCY = DEFAULT_PER_HOST_CONCURRENCY
 QUEUED_RECOUNT_SECONDS = 1.0
-DEFAULT_REVISIT_HOURS = 48.0
-DEFAULT_TIMEOUT = 30.0
-WARC_DIRNAME = "warc"
-#: Upper bounds of the numeric options (beyond them the clock and socket arithmetic overflows).
-MAX_REVISIT_HOURS = 1_000_000.0
-MAX_SECONDS_OPTION = 86_400.0
-
-Mode = Literal["scheduled", "dates", "full"]
-
-
-@dataclass(frozen=True, slots=True)
-class CrawlOptions:
-    """What one crawl run does; the CLI builds it from its options."""
-
-    db_path: Path
-    profile: SiteProfile
-    base_url: str | None = None
-    since: date | None = None
-    until: date | None = None
-    full: bool = False
-    max_pages: int | None = None
-    max_time: float | None = None
-    concurrency: int = DEFAULT_CONCURRENCY
-    delay: float | None = None
-    timeout: float = DEFAULT_TIMEOUT
-    revisit_hours: float = DEFAULT_REVISIT_HOURS
-    warc_dir: Path | None = None
-    user_agent: str = DEFAULT_USER_AGENT
-    command: str = "crawl"
-
-    @property
-    def mode(self) -> Mode:
-        if self.full:
-            return "full"
-        if self.since is not None:
-            return "dates"
-        return "scheduled"
-
-    @property
-    def warc_directory(self) -> Path:
-        return self.warc_dir or self.db_path.parent / WARC_DIRNAME
 
 
 @dataclass(slots=True)
@@ -172,135 +128,6 @@ class CrawlReport:
         )
 
 
-class Addresses:
-    """Site addresses (what the archive records) versus fetch addresses (where requests go)."""
-
-    def __init__(self, profile: SiteProfile, base_url: str | None) -> None:
-        self.profile = profile
-        self.site_origin = profile.default_base_url.rstrip("/")
-        fetch = (base_url or profile.default_base_url).rstrip("/")
-        parts = urlsplit(fetch)
-        self.fetch_origin = f"{parts.scheme}://{parts.netloc}".lower()
-        self.mirrored = not profile.owns_host(parts.hostname or "")
-        # The crawl's entry points live on the base URL's host (or the mirrored site's default host).
-        self.entry_origin = self.site_origin if self.mirrored else self.fetch_origin
-
-    def entry(self, path: str) -> str:
-        return normalize_url(self.entry_origin + path, self.profile)
-
-    def to_site(self, url: str) -> str | None:
-        """The site address of a link found in a page, or None when it is not the site's."""
-        url = normalize_url(url, self.profile)
-        parts = urlsplit(url)
-        if self.mirrored and f"{parts.scheme}://{parts.netloc}" == self.fetch_origin:
-            return normalize_url(self.site_origin + urlunsplit(("", "", parts.path, parts.query, "")), self.profile)
-        if parts.scheme in ("http", "https") and self.profile.owns_host(parts.hostname or ""):
-            return url
-        return None
-
-    def to_fetch(self, url: str) -> str:
-        if not self.mirrored:
-            return url
-        parts = urlsplit(url)
-        return self.fetch_origin + urlunsplit(("", "", parts.path, parts.query, ""))
-
-    def site_text(self, text: str) -> str:
-        """A page as the site served it: the mirror's own address mapped back to the site's."""
-        return text.replace(self.fetch_origin, self.site_origin) if self.mirrored else text
-
-    def site_bytes(self, body: bytes) -> bytes:
-        if not self.mirrored:
-            return body
-        return body.replace(self.fetch_origin.encode("ascii"), self.site_origin.encode("ascii"))
-
-
-def _number(value: float, option: str, *, low: float, high: float, low_inclusive: bool = True) -> None:
-    ok_low = value >= low if low_inclusive else value > low
-    if not (math.isfinite(value) and ok_low and value <= high):
-        bounds = f"from {_plain(low)}" if low_inclusive else f"above {_plain(low)}"
-        if math.isfinite(high):
-            bounds += f" up to {_plain(high)}"
-        raise InputError(f"{option} must be a number {bounds}, not {_plain(value)}")
-
-
-def _plain(number: float) -> str:
-    return str(int(number)) if math.isfinite(number) and number == int(number) and abs(number) < 1e15 else f"{number:g}"
-
-
-def check_options(options: CrawlOptions) -> None:
-    """Refuse option values the run cannot work with (named by their command-line option).
-
-    Raises:
-        InputError: the first bad value found.
-    """
-    _number(options.revisit_hours, "--revisit-hours", low=0, high=MAX_REVISIT_HOURS)
-    _number(options.timeout, "--timeout", low=0, high=MAX_SECONDS_OPTION, low_inclusive=False)
-    if options.delay is not None:
-        _number(options.delay, "--delay", low=0, high=MAX_SECONDS_OPTION)
-    if options.max_time is not None:
-        _number(options.max_time, "--max-time", low=0, high=math.inf, low_inclusive=False)
-    if options.max_pages is not None and options.max_pages < 1:
-        raise InputError(f"--max-pages must be at least 1, not {options.max_pages}")
-    if not 1 <= options.concurrency <= 64:
-        raise InputError(f"--concurrency must be from 1 to 64, not {options.concurrency}")
-    if options.since is not None and options.until is not None and options.since > options.until:
-        raise InputError(f"--since {options.since} is after --until {options.until}")
-    if any(ord(c) < 0x20 or 0x7F <= ord(c) <= 0x9F for c in options.user_agent):
-        raise InputError("--user-agent must be one line of text without control characters")
-    try:
-        options.user_agent.encode("latin-1")
-    except UnicodeEncodeError:
-        raise InputError("--user-agent must be Latin-1 text (an HTTP header value)") from None
-    if options.base_url is not None:
-        _check_base_url(options)
-
-
-def _check_base_url(options: CrawlOptions) -> None:
-    base_url = options.base_url
-    assert base_url is not None
-    try:
-        parts = urlsplit(base_url)
-        port = parts.port
-        if parts.scheme.lower() not in ("http", "https") or not parts.hostname:
-            raise ValueError("not an http(s) address with a host")
-        if port == 0:
-            raise ValueError("port 0")
-        addresses = Addresses(options.profile, base_url)
-        httpx.URL(addresses.fetch_origin + "/")
-    except (ValueError, OverflowError, httpx.InvalidURL) as exc:
-        raise InputError(
-            f"--base-url {base_url!r} is not a usable address ({exc}); give an origin such as http://127.0.0.1:8000"
-        ) from None
-
-
-def check_run(options: CrawlOptions) -> None:
-    """Everything that can be checked before a run creates or changes anything.
-
-    Raises:
-        InputError: a bad option value, a folder of the archive that is a file, or a WARC folder that
-            cannot be made.
-
-    The archive file itself is checked by `Archive.open` under the lock (opening it read-only here
-    would touch the `-shm` file of an archive another run is writing); a refusal there takes back
-    the lock file and the WARC folder this run made.
-    """
-    check_options(options)
-    db = options.db_path
-    blocker = blocking_file(db.parent)
-    if blocker is not None:
-        raise InputError(f"{db}: {blocker} is a file, not a folder; nothing was changed")
-    warc = options.warc_directory
-    blocker = blocking_file(warc)
-    if blocker is not None:
-        if blocker == warc:
-            raise InputError(f"{warc}: a file, where the WARC files' folder goes; nothing was changed")
-        raise InputError(f"{warc}: cannot make the WARC folder: {blocker} is a file, not a folder; nothing was changed")
-    nearest = next(p for p in (warc, *warc.parents) if p.exists())
-    if not os.access(nearest, os.W_OK | os.X_OK):
-        what = "is not writable" if nearest == warc else f"cannot be made: {nearest} is not writable"
-        raise InputError(f"{warc}: the WARC folder {what}; nothing was changed")
-
-
 def run_crawl(
     options: CrawlOptions,
     *,
@@ -310,7 +137,7 @@ def run_crawl(
     """One crawl run, start to finish.
 
     An environment failure after the run is recorded comes back as a report with state `failed`,
-    exit code 1 and `error` set (see step 5 in the module docstring).
+    exit code 4 and `error` set (see step 5 in the module docstring).
 
     Raises:
         InputError: a bad option value or an unusable WARC folder (nothing was created or changed).
@@ -849,4 +676,4 @@ def _lastmod(value: str | None) -> datetime | None:
     return moment if moment.tzinfo else moment.replace(tzinfo=UTC)
 
 
-__all__ = ["Addresses", "CrawlOptions", "CrawlReport", "CrawlStats", "check_options", "check_run", "run_crawl"]
+__all__ = ["CrawlReport", "CrawlStats", "run_crawl"]

@@ -31,15 +31,8 @@ from scraper.commands._common import (
     stderr_line,
     user_errors,
 )
-from scraper.crawl import (
-    DEFAULT_CONCURRENCY,
-    DEFAULT_REVISIT_HOURS,
-    DEFAULT_TIMEOUT,
-    CrawlOptions,
-    CrawlReport,
-    CrawlStats,
-    run_crawl,
-)
+from scraper.crawl import CrawlReport, CrawlStats, run_crawl
+from scraper.crawl_options import DEFAULT_CONCURRENCY, DEFAULT_REVISIT_HOURS, DEFAULT_TIMEOUT, CrawlOptions
 from scraper.errors import InputError
 from scraper.exitcodes import ExitCode
 from scraper.fetch import DEFAULT_USER_AGENT
