@@ -7,6 +7,7 @@ key that survives all of them is (site, news_id).
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from functools import lru_cache
 from urllib.parse import parse_qsl, urlencode, urljoin, urlsplit, urlunsplit
@@ -38,9 +39,18 @@ def _kept_by_urljoin(url: str) -> bool:
     )
 
 
+# An absolute http(s) URL whose host (no port, no user info) holds only the characters of a plain
+# ASCII host name, up to the path or the end: what almost every link is, and what urljoin keeps as is.
+_PLAIN_ABSOLUTE = re.compile(r"https?://[A-Za-z0-9.\-_~!$&'()*+,=%]+(?:/|\Z)")
+# Characters no host (with its user info and port) may hold: whitespace, controls and the ASCII
+# characters RFC 3986 leaves out of an authority. Non-ASCII letters are an IDN's, and allowed.
+_BAD_HOST_CHAR = re.compile(r'[\s\x00-\x1f\x7f<>"{}|\\^`]')
+
+
 def join_url(base: str, href: str) -> str | None:
     """`urljoin(base, href)`, or None when that is no URL (an unclosed IPv6 bracket, a port that is not
-    a number from 0 to 65535): a page's one bad link must cost that link only.
+    a number from 0 to 65535, a host with a space or another character no host may hold): a page's one
+    bad link must cost that link only.
 
     urljoin is skipped where it would give an absolute http(s) URL back unchanged or a rooted path after
     the base's `scheme://netloc`. Pages link and point their canonical and image URLs that way; urljoin
@@ -48,32 +58,42 @@ def join_url(base: str, href: str) -> str | None:
     """
     if not href.isascii() or not _kept_by_urljoin(href):
         return _checked_join(base, href)
+    if href.startswith("/"):
+        if "//" in href or "/." in href:  # doubled slashes or dot segments: urljoin's to read
+            return _checked_join(base, href)
+        root = _root_of(base)
+        return root + href if root is not None else _checked_join(base, href)
+    if _PLAIN_ABSOLUTE.match(href) is not None:
+        return href
     if href.startswith("http://"):
         host_start = 7
     elif href.startswith("https://"):
         host_start = 8
-    elif href.startswith("/") and "//" not in href and "/." not in href:  # no doubled slashes, no dot segments
-        root = _root_of(base)
-        return root + href if root is not None else _checked_join(base, href)
     else:
         return _checked_join(base, href)
     # With a host after the scheme (not `http:///path`, which is a path on the base's host).
     if href[host_start : host_start + 1] in ("", "/"):
         return _checked_join(base, href)
+    # The host part ends at the first slash; no character a host cannot hold may stand before it.
+    slash = href.find("/", host_start)
+    if _BAD_HOST_CHAR.search(href, host_start, slash if slash >= 0 else len(href)) is not None:
+        return None
     # A colon in the host part is a port (or user:password), which must parse; brackets took the slow path.
-    colon = href.find(":", host_start)  # -1 for almost every link: one scan, no slicing
-    if colon >= 0 and not (0 <= href.find("/", host_start) < colon) and not _parses(href):
+    colon = href.find(":", host_start)
+    if colon >= 0 and not (0 <= slash < colon) and not _parses(href):
         return None
     return href
 
 
 def _parses(url: str) -> bool:
-    """Whether urlsplit takes the URL and its port (what normalize_url needs of it)."""
+    """Whether urlsplit takes the URL and its port (what normalize_url needs of it), with a host free of
+    characters no host may hold (`http://exa mple.org/`)."""
     try:
-        _ = urlsplit(url).port  # the property raises ValueError on a bad port
+        parts = urlsplit(url)
+        _ = parts.port  # the property raises ValueError on a bad port
     except ValueError:
         return False
-    return True
+    return _BAD_HOST_CHAR.search(parts.netloc) is None
 
 
 def _checked_join(base: str, href: str) -> str | None:

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import hashlib
 import logging
+import re
 from collections.abc import Callable
 from datetime import datetime
 from typing import TypeVar
@@ -22,7 +23,7 @@ from selectolax.lexbor import LexborHTMLParser, LexborNode
 from scraper.encoding import markup_for_parser
 from scraper.extract.body import body_paragraphs
 from scraper.extract.credits import find_photo_credit_line, is_credit_line
-from scraper.extract.dates import DATE_IN_TEXT, parse_iso, parse_published, to_iso
+from scraper.extract.dates import DATE_IN_TEXT, LABELLED_DATE, parse_iso, parse_published, to_iso
 from scraper.extract.dom import (
     first_match,
     first_with_text,
@@ -90,38 +91,76 @@ def _headline(story: LexborNode, content: LexborNode, head: HeadMeta, profile: S
 def _date(
     story: LexborNode, body: LexborNode | None, profile: SiteProfile, fetched_at: datetime
 ) -> tuple[str | None, str | None]:
-    """(published_text as shown, published_at ISO) from the date element or the story's text."""
+    """(published_text as shown, published_at ISO) from the date element or the story's text.
+
+    `published_text` is only ever what the page shows: a date element showing nothing (DLE 14's
+    `<time datetime>` with its text removed) gives the moment of its attribute and no text.
+    """
     tz = profile.timezone
     for found in matches_in_order(story, profile.selector("date")):
         for node in found:
-            text = visible_text(node)
-            match = DATE_IN_TEXT.search(text)
-            shown = normalize_space(match.group(0)) if match else (text if 0 < len(text) <= 40 else None)
+            shown = _shown_date(visible_text(node))
             stamp = node.attributes.get("datetime")
             moment = parse_iso(stamp, tz) if stamp and "T" in stamp else None
             if moment is None and shown:
                 moment = parse_published(shown, fetched_at, tz)
             if moment is not None:
-                return shown or stamp, to_iso(moment)
-    for piece in _text_nodes_outside(story, body):
-        match = DATE_IN_TEXT.search(piece)
-        if match:
-            shown = normalize_space(match.group(0))
-            moment = parse_published(shown, fetched_at, tz)
-            if moment is not None:
                 return shown, to_iso(moment)
+    for piece in _text_nodes_outside(story, body):
+        # A labelled date (the print version's `Новость от: …`) is read as a date element's text is.
+        labelled = LABELLED_DATE.search(piece)
+        match = DATE_IN_TEXT.search(piece)
+        candidates = (
+            _shown_date(normalize_space(labelled["date"])) if labelled else None,
+            normalize_space(match.group(0)) if match else None,
+        )
+        for shown in candidates:
+            if shown:
+                moment = parse_published(shown, fetched_at, tz)
+                if moment is not None:
+                    return shown, to_iso(moment)
     return None, None
 
 
+def _shown_date(text: str) -> str | None:
+    """The date a date element (or a labelled date) shows: the date found in its text, or the whole
+    text when it is short (a form only dateparser reads, `7 дек. 2025`); None when it shows nothing."""
+    match = DATE_IN_TEXT.search(text)
+    return normalize_space(match.group(0)) if match else (text if 0 < len(text) <= 40 else None)
+
+
+# The editor's note (`Новость отредактировал: redaktor - 18-08-2025, 12:40`): its date is the edit's.
+EDITOR_NOTE = re.compile(r"(?:Новость\s+)?отредактировал", re.IGNORECASE)
+
+
 def _text_nodes_outside(story: LexborNode, body: LexborNode | None) -> list[str]:
+    """The story's texts outside the text container (however deep it lies), without scripts and
+    without the editor's note, whose date is not the publication's."""
     texts: list[str] = []
-    for node in story.iter(include_text=True):
-        if body is not None and node.mem_id == body.mem_id:
-            continue
-        if node.tag == "-text":
-            texts.append(node.text_content or "")
-        elif node.tag not in ("script", "style", "-comment"):
-            texts.append(" ".join(iter_text(node)))
+    body_id = body.mem_id if body is not None and body.mem_id != story.mem_id else None
+    around: set[int] = set()  # the elements between the story and the text container
+    current = body.parent if body_id is not None else None
+    while current is not None and current.mem_id != story.mem_id:
+        around.add(current.mem_id)
+        current = current.parent
+    if current is None:
+        around.clear()
+
+    def collect(parent: LexborNode) -> None:
+        for node in parent.iter(include_text=True):
+            tag = node.tag
+            if tag == "-text":
+                texts.append(node.text_content or "")
+            elif node.mem_id == body_id or tag in ("script", "style", "-comment"):
+                continue
+            elif node.mem_id in around:
+                collect(node)
+            else:
+                text = " ".join(iter_text(node))
+                note = EDITOR_NOTE.search(text)
+                texts.append(text[: note.start()] if note else text)
+
+    collect(story)
     return texts
 
 
@@ -201,6 +240,14 @@ def _fetched_moment(fetched_at: datetime | str | None, profile: SiteProfile) -> 
     return fetched_at.astimezone(profile.timezone)
 
 
+def _without_nul(markup: str | bytes) -> str | bytes:
+    """The markup without NUL characters: a stray one must not cost the page, nor reach the record as
+    the U+FFFD an HTML parser puts in its place."""
+    if isinstance(markup, bytes):
+        return markup.replace(b"\x00", b"") if b"\x00" in markup else markup
+    return markup.replace("\x00", "") if "\x00" in markup else markup
+
+
 def extract_article(
     html: str | bytes,
     *,
@@ -218,6 +265,7 @@ def extract_article(
     profile = profile or profile_for_url(url)
     fetched = _fetched_moment(fetched_at, profile)
     markup = markup_for_parser(html, header_charset, profile.fallback_charset) if isinstance(html, bytes) else html
+    markup = _without_nul(markup)
     warnings: list[str] = []
     tree = LexborHTMLParser(markup)
     head = _guarded("head", warnings, HeadMeta(None, None, None, None, None), lambda: read_head(tree, url))
@@ -255,6 +303,10 @@ def extract_article(
         ),
     )
     image_url, bad_image = _guarded("image_url", warnings, (None, False), lambda: _image(story, head, profile, url))
+    if ref is not None and ref.is_print:
+        # The print version is not where the article's image is shown: its record names neither the
+        # image nor its credit (a credit line in its text is still left out of the body above).
+        photo_credit, image_url, bad_image = None, None, False
     tags = _guarded("tags", warnings, (), lambda: _tags(story, profile))
 
     for name, value in (

@@ -14,7 +14,7 @@ from itertools import islice
 
 from selectolax.lexbor import LexborNode
 
-from scraper.extract.credits import CREDIT_LABEL_PATTERN, MAX_CREDIT_CHARS
+from scraper.extract.credits import CAPTION_LABEL_PATTERN, CREDIT_LABEL_PATTERN, MAX_CREDIT_CHARS, is_credit_text
 from scraper.extract.dom import NEVER_TEXT_TAGS, is_noise_block, iter_text
 from scraper.extract.text import normalize_space
 
@@ -51,10 +51,14 @@ BLOCK_TAGS = frozenset(
 )
 # Leading words of lines that templates print inside the story but that are not the story. A credit
 # line (`Фото — пресс-служба …`, `Фото с сайта oblsovet.ru`) is labelled as credits.py reads labels,
-# and is a credit only when short (longer text after `Фото:` is a sentence of the story).
+# and is a credit only as credits.is_credit_text decides (longer text after `Фото:`, or a sentence
+# after `Фото –`, is the story's). A caption (`На фото: …`) is short too. Share buttons are the word
+# `Поделиться` alone or with the networks after a colon, not a sentence opening with it.
 NOT_BODY_LINE = re.compile(
     rf"^(?:Теги\s*:|Метки\s*:|Новость отредактировал|Отредактировал|(?P<credit>{CREDIT_LABEL_PATTERN})|"
-    r"Печать$|Версия для печати$|Поделиться\s*:?|Подписывайтесь на|Читайте также\s*:?)",
+    rf"(?P<caption>{CAPTION_LABEL_PATTERN})|Печать$|Версия для печати$|"
+    r"Поделиться(?:\s*:[^.!?]{0,80}|\s+(?:в\s+соц\.?\s*сетях|в\s+социальных\s+сетях|новостью|ссылкой|с\s+друзьями)\s*:?)?$|"
+    r"Подписывайтесь на|Читайте также\s*:?)",
     re.IGNORECASE,
 )
 MAX_CREDIT_LINE = MAX_CREDIT_CHARS + 20
@@ -63,7 +67,12 @@ MAX_CREDIT_LINE = MAX_CREDIT_CHARS + 20
 def _is_not_body_line(text: str) -> bool:
     """Whether a paragraph (normalized) is a furniture line, see NOT_BODY_LINE."""
     match = NOT_BODY_LINE.match(text)
-    return match is not None and (match.lastgroup != "credit" or len(text) <= MAX_CREDIT_LINE)
+    if match is None:
+        return False
+    kind = match.lastgroup
+    if kind == "credit":
+        return is_credit_text(text)
+    return kind != "caption" or len(text) <= MAX_CREDIT_LINE
 
 
 # First letters of the furniture lines, case-folded: a text starting with any other letter is no such line.
@@ -80,10 +89,9 @@ def _is_furniture_text(text: str) -> bool:
     start = text.lstrip()[:1]
     if start and start.isalpha() and start.casefold()[:1] not in _FURNITURE_INITIALS:
         return False
-    match = NOT_BODY_LINE.match(normalize_space(text[:120]))
-    if match is None:
+    if NOT_BODY_LINE.match(normalize_space(text[:120])) is None:
         return False
-    return match.lastgroup != "credit" or len(normalize_space(text)) <= MAX_CREDIT_LINE
+    return _is_not_body_line(normalize_space(text))
 
 
 def _starts_as_furniture(block: LexborNode) -> bool:

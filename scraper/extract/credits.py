@@ -15,16 +15,27 @@ from selectolax.lexbor import LexborNode
 from scraper.extract.dom import matches_in_order, select_all, select_first, visible_text
 from scraper.extract.text import INVISIBLE_CHARS
 
-# The labels of a credit line, with the colon or dash after them (`Фото с сайта` needs neither).
-CREDIT_LABEL_PATTERN = (
-    r"фото\s+с\s+сайта\s*(?::|—|–|-)?|(?:фото\s+предоставлено|источник\s+фото|фотография|фото)\s*(?::|—|–|-)"
-)
+# The labels of a credit line, with the colon or dash after them (`Фото с сайта` needs neither). A
+# hyphen is a dash only with a space beside it: `Фото-отчет` is a word of the story, not a label.
+_DASH = r"(?:\s*(?::|—|–)|\s+-|-\s)"
+CREDIT_LABEL_PATTERN = rf"фото\s+с\s+сайта{_DASH}?|(?:фото\s+предоставлено|источник\s+фото|фотография|фото){_DASH}"
 CREDIT_LABEL = re.compile(rf"^\s*(?:{CREDIT_LABEL_PATTERN})\s*", re.IGNORECASE)
-# A credit in running text: "… встрече. Фото: пресс-служба …" (figcaptions).
+# A credit in running text: "… встрече. Фото: пресс-служба …" (figcaptions). `На фото:` names who is
+# pictured, a caption, never a credit.
 CREDIT_INSIDE = re.compile(
-    r"(?:^|[\s.;,(])(?:фото\s+с\s+сайта|фото\s+предоставлено|источник\s+фото|фото)\s*(?::|—|–)\s*(?P<source>.+)$",
+    r"(?:^|[\s.;,(])(?<![Нн]а\s)(?:фото\s+с\s+сайта|фото\s+предоставлено|источник\s+фото|фото)\s*(?::|—|–)\s*"
+    r"(?P<source>.+)$",
     re.IGNORECASE,
 )
+# A caption's label: who or what is pictured (`На фото: Ольга Семенова`).
+CAPTION_LABEL_PATTERN = r"на\s+(?:фото|снимке|фотографии)\s*:"
+# After a label without a colon (`Фото —`, `Фото с сайта`), a source is a few words (`пресс-служба
+# правительства ДНР`, `oblsovet.ru`); a comma, more words or a verb make it a sentence of the story
+# (`Фото – лучший способ …, считают организаторы`, `Фото с сайта мэрии удалили …`).
+MAX_SOURCE_WORDS = 6
+# Endings of verb forms (past and present plural: `удалили`, `опубликовали`, `считают`, `публикуют`)
+# that the lower-case words of a source do not have (`торговли` and `земли` end in a consonant + `ли`).
+_VERB_ENDINGS = ("али", "или", "ели", "ыли", "яли", "ают", "яют", "уют", "еют")
 MAX_CREDIT_CHARS = 200
 _UNSEEN = "script, style, noscript, template"
 # The word every credit label contains, matched as CREDIT_LABEL matches it.
@@ -49,14 +60,49 @@ def _clean(source: str) -> str | None:
     return _unpunycode(source)
 
 
+def _reads_as_source(source: str) -> bool:
+    """Whether the words after a label without a colon name a source rather than tell the story."""
+    if "," in source or ";" in source:
+        return False
+    words = source.split()
+    if len(words) > MAX_SOURCE_WORDS:
+        return False
+    for word in words:
+        if len(word) >= 6 and word.islower() and word.rstrip(".!?…").endswith(_VERB_ENDINGS):
+            return False
+    return True
+
+
+def _labelled_source(text: str, label: re.Match[str]) -> str | None:
+    """What follows a credit label as a source, when it reads as one (see _reads_as_source)."""
+    source = text[label.end() :]
+    if ":" not in label.group(0) and not _reads_as_source(source):
+        return None
+    return _clean(source)
+
+
+def is_credit_text(text: str) -> bool:
+    """Whether a line opening with a credit label is the credit's line: the label alone, or with a source
+    after it (a short one after a colon; after a dash, one that reads as a source)."""
+    labelled = CREDIT_LABEL.match(text)
+    if labelled is None:
+        return False
+    if not text[labelled.end() :].strip():
+        return True
+    return len(text) <= MAX_CREDIT_CHARS + 20 and _labelled_source(text, labelled) is not None
+
+
 def credit_from_text(text: str, *, bare_allowed: bool) -> str | None:
     """The source named by a credit line; a line without a label counts only where `bare_allowed`."""
     labelled = CREDIT_LABEL.match(text)
     if labelled:
-        return _clean(text[labelled.end() :])
+        return _labelled_source(text, labelled)
     inside = CREDIT_INSIDE.search(text)
     if inside:
-        return _clean(inside.group("source"))
+        source = inside.group("source")
+        if ":" in text[inside.start() : inside.start("source")] or _reads_as_source(source):
+            return _clean(source)
+        return None
     return _clean(text) if bare_allowed else None
 
 
@@ -120,11 +166,14 @@ def _credit_by_label(story: LexborNode) -> tuple[str | None, str | None]:
         return None, None
     for node in select_all(story, "div, p, span, small, em, i, figcaption, td, li"):
         text = visible_text(node)
-        if not text or len(text) > MAX_CREDIT_CHARS + 20 or not CREDIT_LABEL.match(text):
+        label = CREDIT_LABEL.match(text) if text and len(text) <= MAX_CREDIT_CHARS + 20 else None
+        if label is None:
             continue
-        credit = credit_from_text(text, bare_allowed=False)
+        credit = _labelled_source(text, label)
         if credit:
             return credit, text
+        if text[label.end() :].strip():
+            continue  # words after the label that are no source: a sentence of the story
         following = node.next
         while following is not None and following.tag == "-text" and not (following.text_content or "").strip():
             following = following.next

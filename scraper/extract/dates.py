@@ -45,6 +45,9 @@ _NUMERIC = re.compile(
 DATE_IN_TEXT = re.compile(
     "|".join(re.sub(r"\(\?P<\w+>", "(?:", p.pattern) for p in (_ABSOLUTE, _RELATIVE, _NUMERIC)), re.IGNORECASE
 )
+# A date after its label, as DLE's print version shows it (`Новость от: 12 ноября 2025, 10:32,
+# Категория: Выборы`): whatever form it takes, it is read as the other templates' date elements are.
+LABELLED_DATE = re.compile(r"Новость\s+от\s*:\s*(?P<date>[^\n]{1,60}?)\s*(?:,\s*Категория\b|$)", re.IGNORECASE)
 _CLOCK = re.compile(r"^\s*(\d{1,2}):(\d{2})\s*$")
 _ONE_DAY = timedelta(days=1)
 # How far the portal's clock may run ahead of ours: a feed time up to this much after the fetch is news

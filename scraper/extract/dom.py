@@ -41,20 +41,19 @@ NEVER_TEXT_TAGS = frozenset(
     }
 )
 # Class/id names of the blocks templates put beside the text: sharing, tags, credits, related news.
-# Matched word by word (a name's words are split at `-`, `_`, spaces and camelCase humps), never as
-# substrings: `position-relative`, `editor-content` or a `<b class="comment">` are not such blocks.
-# A word starting with one of these is noise (`comments`, `share_vk`, `relatedNews`, `printable`).
+# Matched word by word (a name's words are split at `-`, `_`, spaces and camelCase humps, trailing
+# digits dropped), never as substrings: `position-relative`, `editor-content` or a `<b class="comment">`
+# are not such blocks. The words below are unambiguous: a block they name is never body text.
+# A word starting with one of these is noise (`comments_add`, `relatedNews`, `printlink`).
 NOISE_PREFIXES = (
-    "share",
-    "social",
+    "comments",
+    "commentlist",
     "related",
-    "print",
+    "printlink",
     "credit",
     "caption",
     "banner",
     "advert",
-    "comment",
-    "rating",
     "breadcrumb",
     "pagination",
     "navigation",
@@ -62,14 +61,39 @@ NOISE_PREFIXES = (
     "readalso",
     "editdate",
 )
-# A word ending in one of these is noise too (`yashare`, `basetags`, `dlecomments`).
+# A word ending in one of these is noise too (`yashare`, `ya-share2`, `basetags`, `dlecomments`).
 NOISE_SUFFIXES = ("share", "tags", "comments")
-# Words that are noise only as a whole (`tags` but not `tagline`, `meta` but not `metabolism`).
-NOISE_WORDS = frozenset({"like", "likes", "tag", "adv", "meta", "relat", "argback", "mlink"})
-# Two words that name a noise block together (`read-also`, `edit_date`).
-NOISE_PAIRS = frozenset({("read", "also"), ("edit", "date")})
-# `editor` names the editor's note (`news-editor`), unless a word of content follows (`editor-content`).
+# Words that are noise only as a whole (`tags` but not `tagline`, `print` but not `printable`,
+# `share` but not `shared`, `comment` but not `commentary`).
+NOISE_WORDS = frozenset(
+    {
+        "share",
+        "shares",
+        "sharing",
+        "comment",
+        "print",
+        "like",
+        "likes",
+        "tag",
+        "adv",
+        "meta",
+        "relat",
+        "argback",
+        "mlink",
+    }
+)
+# Two words that name a noise block together (`read-also`, `edit_date`, `editor-note`).
+NOISE_PAIRS = frozenset({("read", "also"), ("edit", "date"), ("editor", "note")})
+# Words that are noise as the last word of a name, what the block is (`news-rating`, `b-social`), and
+# only suggest it before another word (`rating-table`, `social-policy`).
+NOISE_HEADS = frozenset({"rating", "ratings", "social", "socials"})
+# Words that merely suggest noise (`commentary`, `shared-content`, `printable-area`, `social-policy`,
+# `rating-table`), and `editor` without a word of content after it (`news-editor` is the editor's
+# note, `editor-content` is the text): a block so named is left out only when it reads as no story
+# text (see dom.reads_as_story).
+WEAK_NOISE_PREFIXES = ("share", "print", "comment", "social", "rating")
 EDITOR_CONTENT = frozenset({"content", "text", "body", "html", "output", "wrapper", "wrap", "inner", "area"})
+NOT_NOISE, WEAK_NOISE, NOISE = 0, 1, 2
 _NAME_WORDS = re.compile(r"[A-Z]?[a-z0-9]+|[A-Z]+(?![a-z])")
 # Inline elements: inside a paragraph they are words of the text, left out only when hidden.
 INLINE_TAGS = frozenset(
@@ -104,22 +128,34 @@ INLINE_TAGS = frozenset(
 
 
 @lru_cache(maxsize=4096)
-def is_noise_name(names: str) -> bool:
-    """Whether a class/id string names a block that is never body text (see NOISE_PREFIXES).
+def noise_level(names: str) -> int:
+    """NOISE when a class/id string names a block that is never body text (see NOISE_PREFIXES),
+    WEAK_NOISE when it merely suggests one (see WEAK_NOISE_PREFIXES), else NOT_NOISE.
 
     Remembered: templates repeat the same few class names on every page.
     """
+    level = NOT_NOISE
     for token in names.split():
-        words = [word.lower() for word in _NAME_WORDS.findall(token)]
+        words = [word.lower().rstrip("0123456789") for word in _NAME_WORDS.findall(token)]
+        last = len(words) - 1
         for index, word in enumerate(words):
+            if not word:
+                continue
             if word in NOISE_WORDS or word.startswith(NOISE_PREFIXES) or word.endswith(NOISE_SUFFIXES):
-                return True
-            following = words[index + 1] if index + 1 < len(words) else None
-            if word == "editor" and following not in EDITOR_CONTENT:
-                return True
+                return NOISE
+            following = words[index + 1] if index < last else None
             if following is not None and (word, following) in NOISE_PAIRS:
-                return True
-    return False
+                return NOISE
+            if word in NOISE_HEADS and index == last:
+                return NOISE
+            if word.startswith(WEAK_NOISE_PREFIXES) or (word == "editor" and following not in EDITOR_CONTENT):
+                level = WEAK_NOISE
+    return level
+
+
+def is_noise_name(names: str) -> bool:
+    """Whether a class/id string names, or merely suggests, a block that is never body text."""
+    return noise_level(names) != NOT_NOISE
 
 
 def select_all(node: LexborNode, selector: str) -> list[LexborNode]:
@@ -243,17 +279,44 @@ def is_hidden(node: LexborNode) -> bool:
 def is_noise_block(node: LexborNode, *, in_paragraph: bool = False) -> bool:
     """A block that is never body text, judged by tag, class/id or hidden state.
 
-    Inside a paragraph an inline element (`<b class="comment">`) is part of the sentence: only its
-    tag or a hidden state leaves it out, never its class name.
+    A name that merely suggests noise (`commentary`, `rating-table`) leaves a block out only when it
+    holds no story text (see reads_as_story). Inside a paragraph an inline element (`<b class="comment">`)
+    is part of the sentence: only its tag or a hidden state leaves it out, never its class name.
     """
     tag = node.tag
     if tag in NEVER_TEXT_TAGS:
         return True
     if not (in_paragraph and tag in INLINE_TAGS):
         names = class_and_id(node)
-        if not names.isspace() and is_noise_name(names):
-            return True
+        if not names.isspace():
+            level = noise_level(names)
+            if level == NOISE or (level == WEAK_NOISE and not reads_as_story(node)):
+                return True
     return is_hidden(node)
+
+
+# Three words in a row, then the end of a sentence: what a line of story text has and a widget lacks.
+_SENTENCE = re.compile(r"[^\W\d_]+\s+[^\W\d_]+\s+[^\W\d_]+[^.!?…:]*[.!?…:]")
+# Text of this length, mostly not link text, is prose even without a sentence's ending.
+PROSE_CHARS = 200
+
+
+def reads_as_story(node: LexborNode) -> bool:
+    """Whether a block holds story text rather than template furniture: a table of data, or text that
+    is mostly not link text and has a sentence in it (or runs to PROSE_CHARS).
+
+    Asked only of blocks whose name merely suggests noise (`<p class="social-policy">`,
+    `<div class="commentary">`), which are rare.
+    """
+    if node.tag == "table" or select_first(node, "table") is not None:
+        return True
+    text = visible_text(node)
+    if not text:
+        return False
+    link_chars = sum(len(visible_text(link)) for link in select_all(node, "a"))
+    if link_chars * 2 > len(text):
+        return False
+    return len(text) - link_chars >= PROSE_CHARS or _SENTENCE.search(text) is not None
 
 
 def is_inside(node: LexborNode, ancestor: LexborNode | None) -> bool:

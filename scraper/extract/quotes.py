@@ -32,7 +32,7 @@ import re
 from collections.abc import Sequence
 
 from scraper.extract.persons import People, verb_gender
-from scraper.extract.speakers import Attribution, attribution_after, attribution_before
+from scraper.extract.speakers import Attribution, attribution_after, attribution_before, person_name
 from scraper.models import Quote
 
 _DASH = "[–—-]"
@@ -181,7 +181,7 @@ def _to_quote(speech: _Speech, people: People) -> Quote | None:
     if speaker is not None and (attribution.is_person or attribution.is_pronoun):
         if " и " in speaker:  # persons speaking together are each a person named
             for name in speaker.split(" и "):
-                people.mention(name)
+                people.mention(person_name(name))
         else:
             people.mention(speaker)
     return Quote(text=text, speaker=speaker, speaker_role=attribution.role, verb=attribution.verb)

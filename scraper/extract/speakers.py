@@ -81,9 +81,15 @@ _LEAD_WORD = re.compile(rf"(?:{_FILLER}\s+){{0,2}}(\w+)")
 
 # --- tokens ---------------------------------------------------------------------------------------
 
+# Abbreviations of roles written with dots (`и.о. главы`, `зам. губернатора`): one word of the role,
+# not a word and a full stop, nor the initials of a name. `И.О.` in capitals stays initials.
+_ABBREVIATION = (
+    r"(?:[иИ]\.\s?о\.|[вВ]р\.\s?и\.\s?о\.|[тТ]\.\s?[екн]\."
+    r"|(?:[зЗ]ам|[зЗ]ав|[нН]ач|[пП]ред|[гГ]ен|[гГ]л|[иИ]сп|[рР]ук|[пП]ом)\.)(?=\s)"
+)
 # One token of an attribution; tokens are separated by whitespace only, so any other punctuation ends
 # the attribution. An initial is a capital with a dot that a capital follows (`А.В. Гусев`).
-_TOKEN_PATTERN = r"«[^«»]{0,80}»|\"[^\"]{0,80}\"|[А-ЯЁA-Z]\.(?=\s?[А-ЯЁA-Z])|\w[\w-]*"
+_TOKEN_PATTERN = rf"«[^«»]{{0,80}}»|\"[^\"]{{0,80}}\"|{_ABBREVIATION}|[А-ЯЁA-Z]\.(?=\s?[А-ЯЁA-Z])|\w[\w-]*"
 _TOKEN = re.compile(_TOKEN_PATTERN)
 # A token and the whitespace before it, so that reading forward takes one match per token.
 _SPACED_TOKEN = re.compile(rf"\s*({_TOKEN_PATTERN})")
@@ -239,9 +245,27 @@ def _speaker(
     role_start = _lead_end(words, start, before_quote) if start else 0
     if after_preposition and role_start == start and not is_nominative_name(words[start:]):
         return None
+    if _names_a_person(words, role_start, start, before_quote):
+        start = role_start  # persons speaking together, each with a role: as written, no one role
     name = text[head[start][1] : head[-1][2]]
     role = text[head[role_start][1] : head[start][1]].strip() if role_start < start else None
     return Attribution(verb, name, role or None, is_person=True, is_pronoun=False)
+
+
+def _names_a_person(words: list[str], role_start: int, start: int, sentence_start: bool) -> bool:
+    """Whether the role words[role_start:start] hold a person joined by `и` to the speaker
+    (`губернатор Игорь Артамонов и мэр Липецка`): a name never goes into a role."""
+    for index in range(start - 1, role_start, -1):
+        if words[index] == "и" and name_start(words[role_start:index], sentence_start and role_start == 0) is not None:
+            return True
+    return False
+
+
+def person_name(speaker: str) -> str:
+    """The name a speaker's words end with (`мэр Липецка Роман Ченцов` → `Роман Ченцов`), else the words."""
+    words = speaker.split()
+    start = name_start(words, sentence_start=False)
+    return " ".join(words[start:]) if start else speaker
 
 
 def _attribution(text: str, tokens: list[_Token], verb: str, before_quote: bool) -> Attribution:
