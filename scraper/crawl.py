@@ -12,15 +12,20 @@ Data flow of one run (Scrapy's engine is the model; the scheduler here is the fr
      revisit window (48 h) reopened for a conditional request (ETag / If-Modified-Since);
    - `--since/--until`: the month archives of the range, whose calendar yields the day archives;
    - `--full`: the sitemaps and the listings, all their pages followed.
+   In `--full` and `--since` runs the navigation pages (feeds, listings, archives, sitemaps) are asked
+   without validators: a 304 would not say what a page lists, and those runs walk all of it.
 3. Loop: claim due URLs from the frontier (up to `concurrency` in flight), fetch them concurrently
    (scraper/fetch.py, which also appends each response to the WARC files), and hand each result,
    one at a time, to `_handle`: the only place that writes to the database. Articles go through
    `ingest_page` (extract + store, one transaction); feeds, listings, archives and sitemaps through
    the parsers in scraper/discover.py, whose URLs are enqueued. In a scheduled run a listing's next
    page is followed only while the page showed an article the frontier did not know.
-4. Stop when nothing is due and nothing is in flight, at `--max-pages`/`--max-time`, or on
-   SIGINT/SIGTERM (in-flight fetches are cancelled and given back to the frontier; the run is marked
-   interrupted and the exit code is 130).
+4. Stop when nothing is due and nothing is in flight, at `--max-pages` (pages requested: one that
+   robots.txt forbids costs nothing) or `--max-time` (no new claims after it, and no fetch waits for a
+   retry past it), or on SIGINT/SIGTERM (in-flight fetches are cancelled and given back to the
+   frontier; the run is marked interrupted and the exit code is 130). A fetch that failed after its
+   tries is retried by a later run, no sooner than the server's Retry-After (scraper/frontier.py).
+   fetch_log gets one row per request: a try that was retried is a row with outcome `retried`.
 5. An environment failure once the run is recorded (disk full, the WARC folder gone, SQLite I/O
    errors) ends the run as `failed` (exit 4) with `CrawlReport.error` saying why, no traceback; URLs
    in flight stay in flight and the next run fetches them anew.
@@ -63,7 +68,7 @@ from scraper.errors import (
     TooLargeError,
 )
 from scraper.exitcodes import ExitCode
-from scraper.fetch import Fetcher, FetchResult, FetchSettings
+from scraper.fetch import FetchAttempt, Fetcher, FetchResult, FetchSettings, Trail
 from scraper.frontier import Frontier, FrontierEntry, to_timestamp
 from scraper.ingest import ingest_page
 from scraper.lock import RunLock
@@ -219,6 +224,10 @@ class _Crawl:
         self.run_started = clock()
         self.stop_requested = asyncio.Event()
         self._queued_counted_at = 0.0
+        #: The `time.monotonic()` moment of --max-time (None: no limit).
+        self.deadline: float | None = None
+        #: The requests of each fetch in flight, by frontier URL (for fetch_log and --max-pages).
+        self._trails: dict[str, Trail] = {}
 
     # --- the run --------------------------------------------------------------------------------
 
@@ -228,6 +237,8 @@ class _Crawl:
         for signum in (signal.SIGINT, signal.SIGTERM):
             loop.add_signal_handler(signum, self.stop_requested.set)
         interrupted = False
+        if self.options.max_time:
+            self.deadline = time.monotonic() + self.options.max_time
         try:
             self._prepare_run()
             settings = FetchSettings.for_site(
@@ -241,7 +252,7 @@ class _Crawl:
                 **({"delay": self.options.delay} if self.options.delay is not None else {}),
             )
             with WarcWriter(self.options.warc_directory) as warc:
-                async with Fetcher(settings, warc=warc) as fetcher:
+                async with Fetcher(settings, warc=warc, deadline=self.deadline) as fetcher:
                     interrupted = await self._loop(fetcher)
         except (sqlite3.Error, OSError, ArchiverError) as exc:
             return self._stopped_by(exc)
@@ -347,7 +358,8 @@ class _Crawl:
     async def _loop(self, fetcher: Fetcher) -> bool:
         """Fetch until done; True when stopped by a signal."""
         in_flight: dict[asyncio.Task[FetchResult], FrontierEntry] = {}
-        deadline = time.monotonic() + self.options.max_time if self.options.max_time else None
+        deadline = self.deadline
+        # Claimed pages, less those skipped without a request (robots.txt): what --max-pages counts.
         started_fetches = 0
         stop_waiter = asyncio.ensure_future(self.stop_requested.wait())
         try:
@@ -367,7 +379,10 @@ class _Crawl:
                     return True
                 if not in_flight:
                     return False
-                timeout = max(0.0, deadline - time.monotonic()) if deadline else None
+                # Past the deadline only the fetches in flight are waited for (with no timeout: a zero
+                # one would spin); they end soon, as no retry of theirs waits past the deadline.
+                now = time.monotonic()
+                timeout = deadline - now if deadline is not None and now < deadline else None
                 done, _ = await asyncio.wait(
                     [*in_flight, stop_waiter], timeout=timeout, return_when=asyncio.FIRST_COMPLETED
                 )
@@ -375,6 +390,8 @@ class _Crawl:
                     if task is stop_waiter:
                         continue
                     entry = in_flight.pop(task)  # type: ignore[arg-type]
+                    if _never_requested(task, self._trails.get(entry.url)):
+                        started_fetches -= 1  # skipped before any request (robots.txt): not a fetch
                     self._handle(entry, task)  # type: ignore[arg-type]
                     if self.on_progress is not None:
                         self.on_progress(self.stats)
@@ -392,30 +409,41 @@ class _Crawl:
         for task in in_flight:
             task.cancel()
         await asyncio.gather(*in_flight, return_exceptions=True)
-        with self.frontier.transaction():
-            for task, entry in in_flight.items():
-                if task.cancelled() or task.exception() is not None:
+        for task, entry in in_flight.items():
+            if task.cancelled() or task.exception() is not None:
+                with self.frontier.transaction():
+                    self._log_retries(entry, self._trails.pop(entry.url, []))
                     self.frontier.release(entry.url)
-                else:
-                    self._handle(entry, task)
+            else:
+                # Outside any transaction: an article's store write takes its own.
+                self._handle(entry, task)
         in_flight.clear()
 
     async def _fetch(self, fetcher: Fetcher, entry: FrontierEntry) -> FetchResult:
+        trail: Trail = []
+        self._trails[entry.url] = trail
+        conditional = entry.kind == "article" or self.options.mode == "scheduled"
         return await fetcher.fetch(
-            self.addresses.to_fetch(entry.url), etag=entry.etag, last_modified=entry.last_modified
+            self.addresses.to_fetch(entry.url),
+            etag=entry.etag if conditional else None,
+            last_modified=entry.last_modified if conditional else None,
+            trail=trail,
         )
 
     # --- one result: every database write of the loop happens below ---------------------------
 
     def _handle(self, entry: FrontierEntry, task: asyncio.Task[FetchResult]) -> None:
+        trail = self._trails.pop(entry.url, [])
         error = task.exception()
         if error is not None:
             if not isinstance(error, FetchError):
                 raise error
             with self.frontier.transaction():
-                self._failed_fetch(entry, error)
+                self._log_retries(entry, trail)
+                self._failed_fetch(entry, error, trail)
             return
         result = task.result()
+        self._log_retries(entry, trail)
         self.stats.fetched += 1
         if result.gone:
             reason = f"HTTP {result.status}"
@@ -425,6 +453,9 @@ class _Crawl:
             self.stats.gone += 1
             return
         if result.not_modified:
+            if entry.kind == "article":
+                # Seen again, unchanged: only last_seen_at moves (the store's own transaction).
+                self.archive.mark_seen(entry.url, result.fetched_at)
             with self.frontier.transaction():
                 self.frontier.mark_done(entry.url)
                 self._log_fetch(entry, result, "not_modified")
@@ -454,8 +485,13 @@ class _Crawl:
             self._queued_counted_at = now
             self.stats.queued = self.frontier.pending_count()
 
-    def _failed_fetch(self, entry: FrontierEntry, error: FetchError) -> None:
+    def _failed_fetch(self, entry: FrontierEntry, error: FetchError, trail: Trail) -> None:
         reason = f"{type(error).__name__}: {error.reason}"
+        status = getattr(error, "status", None)
+        # The request whose failure this is, when one was sent (its answer is in the WARC).
+        last = trail[-1] if trail and not trail[-1].retried else None
+        if last is not None and last.error is None and (status is None or last.status != status):
+            last = None
         if error.skipped:
             self.frontier.mark_skipped(entry.url, reason)
             self.stats.skipped += 1
@@ -463,10 +499,10 @@ class _Crawl:
         else:
             # A page that is too large or redirects in circles will not get better by itself soon.
             final = isinstance(error, TooLargeError | RedirectError)
-            self.frontier.mark_failed(entry.url, reason, final=final)
+            retry_after = last.retry_after if last is not None else None
+            self.frontier.mark_failed(entry.url, reason, retry_after=retry_after, final=final)
             self.stats.failed += 1
             outcome = "failed"
-        status = getattr(error, "status", None)
         log.warning(
             "%s %s %s: %s",
             outcome,
@@ -475,7 +511,40 @@ class _Crawl:
             reason,
             extra={"url": entry.url, "kind": entry.kind, "status": status, "outcome": outcome},
         )
-        self._write_fetch_log(entry, status=status, outcome=outcome, error=reason, result=None)
+        if last is None:
+            self._write_fetch_log(entry, status=status, outcome=outcome, error=reason, result=None)
+        else:
+            self._write_attempt_log(entry, last, outcome=outcome, error=reason)
+
+    def _log_retries(self, entry: FrontierEntry, trail: Trail) -> None:
+        """A fetch_log row for every try of the fetch that was retried (the last try has its own row)."""
+        for attempt in trail:
+            if attempt.retried:
+                self._write_attempt_log(entry, attempt, outcome="retried", error=attempt.error)
+
+    def _write_attempt_log(
+        self, entry: FrontierEntry, attempt: FetchAttempt, *, outcome: str, error: str | None
+    ) -> None:
+        warc = attempt.warc
+        with self.frontier.transaction():
+            self.archive.conn.execute(
+                "INSERT INTO fetch_log (run_id, url, kind, status, outcome, bytes, elapsed_ms, error, warc_file, "
+                "warc_offset, warc_length, fetched_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                (
+                    self.run_id,
+                    entry.url,
+                    entry.kind,
+                    attempt.status,
+                    outcome,
+                    attempt.bytes,
+                    attempt.elapsed_ms,
+                    error,
+                    warc.file if warc else None,
+                    warc.offset if warc else None,
+                    warc.length if warc else None,
+                    attempt.fetched_at,
+                ),
+            )
 
     def _article(self, entry: FrontierEntry, result: FetchResult) -> None:
         body = self.addresses.site_bytes(result.body)
@@ -661,6 +730,14 @@ class _Crawl:
                     result.fetched_at if result is not None else to_timestamp(self.clock()),
                 ),
             )
+
+
+def _never_requested(task: asyncio.Future[FetchResult], trail: Trail | None) -> bool:
+    """True for a fetch skipped before it sent anything (robots.txt forbids it, out of scope)."""
+    if task.cancelled() or trail:
+        return False
+    error = task.exception()
+    return isinstance(error, FetchError) and error.skipped
 
 
 def _lastmod(value: str | None) -> datetime | None:

@@ -4,8 +4,13 @@ Every request passes the same gates, in order: scope (only the site's own hosts,
 scraper/scope.py), robots.txt (scraper/robots.py), the host's politeness slot (scraper/politeness.py),
 then httpx with the body read under a size cap (scraper/body.py). Timeouts, connection errors,
 truncated bodies, 5xx and 429 are retried by tenacity with exponential backoff and full jitter,
-waiting at least what `Retry-After` asks. Every complete response is appended to the WARC archive
-(scraper/warc.py) and text bodies are decoded by scraper/encoding.py.
+waiting at least what `Retry-After` asks. The tries of one fetch never wait long: a `Retry-After`
+over `retry_after_max` (30 s), or a wait that would end after the Fetcher's `deadline` (the run's
+`--max-time`), ends them at once with the last error; the last `FetchAttempt` of the trail carries
+the server's `retry_after` (the crawl's frontier retries the page then, on a later run).
+Every complete response is appended to the WARC archive (scraper/warc.py) and text bodies are decoded
+by scraper/encoding.py. Every request a fetch sends is reported, as a `FetchAttempt`, to the `trail`
+list the caller passes (the crawl writes a fetch_log row for each try from it).
 
 404 and 410 come back as a FetchResult (the caller marks the page gone); a 304 answer to a conditional
 request comes back with `not_modified=True` and no body, so it costs no extraction.
@@ -48,7 +53,8 @@ DEFAULT_ATTEMPT_TIMEOUT = 120.0
 DEFAULT_RETRIES = 3
 DEFAULT_BACKOFF_BASE = 1.0
 DEFAULT_BACKOFF_MAX = 60.0
-DEFAULT_RETRY_AFTER_MAX = 300.0
+#: The longest wait between two tries of one fetch; a longer Retry-After is left to a later run.
+DEFAULT_RETRY_AFTER_MAX = 30.0
 DEFAULT_MAX_BYTES = 10_000_000
 DEFAULT_MAX_REDIRECTS = 5
 
@@ -77,7 +83,8 @@ class FetchSettings:
     retries: int = DEFAULT_RETRIES
     backoff_base: float = DEFAULT_BACKOFF_BASE
     backoff_max: float = DEFAULT_BACKOFF_MAX
-    #: The longest `Retry-After` honoured; longer requests are waited for this long.
+    #: The longest `Retry-After` waited for within one fetch; a server asking for longer ends the tries
+    #: at once (the error's `retry_after` says how long it asked for).
     retry_after_max: float = DEFAULT_RETRY_AFTER_MAX
     max_bytes: int = DEFAULT_MAX_BYTES
     max_redirects: int = DEFAULT_MAX_REDIRECTS
@@ -138,6 +145,31 @@ class FetchResult:
 
 
 @dataclass(frozen=True, slots=True)
+class FetchAttempt:
+    """One request a fetch sent (a retry, a redirect hop, or the last one) and what came of it.
+
+    `status` is None when no answer came (a reset, a timeout); `error` (`ErrorType: reason`) says why
+    the request failed (None for an answer that was used or followed); `retried` is True when another try followed
+    it; `retry_after` is the server's Retry-After in seconds; `warc` locates the response when one was
+    written.
+    """
+
+    url: str
+    status: int | None
+    error: str | None
+    retried: bool
+    retry_after: float | None
+    warc: WarcRef | None
+    bytes: int | None
+    elapsed_ms: int
+    fetched_at: str
+
+
+#: Where a fetch reports its requests (the caller's list; appended to in order).
+Trail = list[FetchAttempt]
+
+
+@dataclass(frozen=True, slots=True)
 class _Exchange:
     """One request and its complete response, as received."""
 
@@ -161,6 +193,10 @@ class _Transient(Exception):
         super().__init__(error.reason)
         self.error = error
         self.retry_after = retry_after
+        #: The answer that failed, when one came (it is in the WARC).
+        self.exchange: _Exchange | None = None
+        #: True once the try is in the fetch's trail (a request was sent).
+        self.in_trail = False
 
 
 def parse_retry_after(value: str | None, now: datetime | None = None) -> float | None:
@@ -199,9 +235,13 @@ class Fetcher:
     `async with Fetcher(settings, warc=writer) as fetcher:` or call `aclose()`.
     """
 
-    def __init__(self, settings: FetchSettings, *, warc: WarcWriter | None = None) -> None:
+    def __init__(
+        self, settings: FetchSettings, *, warc: WarcWriter | None = None, deadline: float | None = None
+    ) -> None:
         self.settings = settings
         self._warc = warc
+        #: A `time.monotonic()` moment no wait between tries may end after (the run's --max-time).
+        self.deadline = deadline
         self._slots = HostSlots(settings.per_host_concurrency, settings.delay)
         self._robots = RobotsCache(settings.user_agent, self._load_robots)
         self._client = httpx.AsyncClient(
@@ -233,15 +273,26 @@ class Fetcher:
     async def aclose(self) -> None:
         await self._client.aclose()
 
-    async def fetch(self, url: str, *, etag: str | None = None, last_modified: str | None = None) -> FetchResult:
+    async def fetch(
+        self,
+        url: str,
+        *,
+        etag: str | None = None,
+        last_modified: str | None = None,
+        trail: Trail | None = None,
+    ) -> FetchResult:
         """Fetch `url`, following in-scope redirects; send `etag`/`last_modified` to ask for a 304.
+
+        Every request sent for it (retries and redirect hops included, robots.txt not) is appended to
+        `trail` when one is given, also when the fetch fails: an empty trail means nothing was sent.
 
         Raises:
             OutOfScopeError: the URL or a redirect target is not the site's (never requested).
             RobotsDisallowedError: robots.txt forbids it (never requested).
             TooLargeError: the body passed `max_bytes`.
             RedirectError: a redirect loop or too many redirects.
-            HTTPStatusError: 5xx/429 after the retries, or another non-retried error status.
+            HTTPStatusError: 5xx/429 after the retries (or a Retry-After too long to wait for in this
+                run), or another non-retried error status.
             UnreachableError: timeouts, connection errors, truncated bodies after the retries.
             FetchError: an unusable Content-Encoding.
         """
@@ -251,7 +302,8 @@ class Fetcher:
             conditional["If-None-Match"] = etag
         if last_modified:
             conditional["If-Modified-Since"] = last_modified
-        exchange, redirects = await self._follow(_strip_fragment(url), conditional, check_robots=True)
+        trail = trail if trail is not None else []
+        exchange, redirects = await self._follow(_strip_fragment(url), conditional, check_robots=True, trail=trail)
         status = exchange.status
         if status == 304 and conditional:
             return self._result(url, exchange, redirects, started, not_modified=True)
@@ -285,7 +337,7 @@ class Fetcher:
         )
 
     async def _follow(
-        self, url: str, headers: dict[str, str], *, check_robots: bool
+        self, url: str, headers: dict[str, str], *, check_robots: bool, trail: Trail
     ) -> tuple[_Exchange, tuple[str, ...]]:
         """Request `url` and follow redirects, checking scope (and robots) before each hop."""
         current = url
@@ -298,7 +350,7 @@ class Fetcher:
                 delay = policy.crawl_delay(self.settings.user_agent)
                 if delay:
                     self._slots.get(self._host_key(current)).raise_delay(delay)
-            exchange = await self._request(current, headers)
+            exchange = await self._request(current, headers, trail)
             location = exchange.header("location")
             if exchange.status not in REDIRECT_STATUSES:
                 return exchange, tuple(hops)
@@ -322,42 +374,116 @@ class Fetcher:
         backoff = wait_random_exponential(multiplier=self.settings.backoff_base, max=self.settings.backoff_max)(state)
         exc = state.outcome.exception() if state.outcome is not None else None
         if isinstance(exc, _Transient) and exc.retry_after is not None:
-            return max(backoff, min(exc.retry_after, self.settings.retry_after_max))
+            return max(backoff, exc.retry_after)
         return backoff
 
-    @staticmethod
-    def _log_retry(state: RetryCallState) -> None:
-        exc = state.outcome.exception() if state.outcome is not None else None
-        log.info("retrying after try %d: %s", state.attempt_number, exc.error if isinstance(exc, _Transient) else exc)
+    def _stop_waiting(self, state: RetryCallState) -> bool:
+        """End the tries rather than wait longer than `retry_after_max` or past the deadline."""
+        wait = state.upcoming_sleep
+        if wait > self.settings.retry_after_max:
+            return True
+        return self.deadline is not None and time.monotonic() + wait > self.deadline
 
-    async def _request(self, url: str, headers: dict[str, str]) -> _Exchange:
-        """One URL, retried on transient failures; raises the last failure's FetchError."""
+    async def _request(self, url: str, headers: dict[str, str], trail: Trail) -> _Exchange:
+        """One URL, retried on transient failures; raises the last failure's FetchError.
+
+        Each request sent is appended to `trail`; one followed by another try is marked `retried`.
+        """
+
+        def before_sleep(state: RetryCallState) -> None:
+            exc = state.outcome.exception() if state.outcome is not None else None
+            log.info(
+                "retrying after try %d: %s", state.attempt_number, exc.error if isinstance(exc, _Transient) else exc
+            )
+            if isinstance(exc, _Transient) and exc.in_trail:
+                trail[-1] = replace(trail[-1], retried=True)
+
         retrying = AsyncRetrying(
-            stop=stop_after_attempt(self.settings.retries + 1),
+            stop=stop_after_attempt(self.settings.retries + 1) | self._stop_waiting,
             wait=self._wait,
             retry=retry_if_exception_type(_Transient),
             reraise=True,
-            before_sleep=self._log_retry,
+            before_sleep=before_sleep,
         )
         try:
             async for attempt in retrying:
                 with attempt:
-                    exchange = await self._attempt(url, headers)
+                    exchange = await self._attempt(url, headers, trail)
         except _Transient as exc:
             raise exc.error from exc
         return exchange
 
-    async def _attempt(self, url: str, headers: dict[str, str]) -> _Exchange:
+    async def _attempt(self, url: str, headers: dict[str, str], trail: Trail) -> _Exchange:
         try:
             await self.settings.scope.check_resolved(url)
         except UnreachableError as exc:
             raise _Transient(exc) from exc
+        started = time.monotonic()
+        try:
+            exchange = await self._exchange(url, headers)
+        except _Transient as exc:
+            answer = exc.exchange
+            trail.append(
+                FetchAttempt(
+                    url=url,
+                    status=answer.status if answer else None,
+                    error=f"{type(exc.error).__name__}: {exc.error.reason}",
+                    retried=False,
+                    retry_after=exc.retry_after,
+                    warc=answer.warc if answer else None,
+                    bytes=len(answer.body.data) if answer else None,
+                    elapsed_ms=round((time.monotonic() - started) * 1000),
+                    fetched_at=(answer.fetched_at if answer else datetime.now(UTC)).isoformat(timespec="seconds"),
+                )
+            )
+            exc.in_trail = True
+            raise
+        except FetchError as exc:
+            trail.append(
+                FetchAttempt(
+                    url=url,
+                    status=None,
+                    error=f"{type(exc).__name__}: {exc.reason}",
+                    retried=False,
+                    retry_after=None,
+                    warc=None,
+                    bytes=None,
+                    elapsed_ms=round((time.monotonic() - started) * 1000),
+                    fetched_at=datetime.now(UTC).isoformat(timespec="seconds"),
+                )
+            )
+            raise
+        trail.append(
+            FetchAttempt(
+                url=url,
+                status=exchange.status,
+                error=None,
+                retried=False,
+                retry_after=None,
+                warc=exchange.warc,
+                bytes=len(exchange.body.data),
+                elapsed_ms=round((time.monotonic() - started) * 1000),
+                fetched_at=exchange.fetched_at.isoformat(timespec="seconds"),
+            )
+        )
+        return exchange
+
+    async def _exchange(self, url: str, headers: dict[str, str]) -> _Exchange:
         settings = self.settings
         phase = "waiting for the response"
-        async with self._slots.get(self._host_key(url)).turn():
+        slot = self._slots.get(self._host_key(url))
+
+        async def trace(event: str, info: dict[str, Any]) -> None:
+            # The request is on its way (its connection made): the host's delay counts from here.
+            if event.endswith("send_request_headers.started"):
+                slot.sent()
+
+        async with slot.turn():
             try:
                 async with asyncio.timeout(settings.attempt_timeout):
-                    async with self._client.stream("GET", url, headers=headers) as response:
+                    async with self._client.stream(
+                        "GET", url, headers=headers, extensions={"trace": trace}
+                    ) as response:
                         fetched_at = datetime.now(UTC)
                         phase = "reading the body"
                         declared = response.headers.get("content-length", "")
@@ -401,12 +527,14 @@ class Fetcher:
         status = exchange.status
         if status == 429 or 500 <= status <= 599:
             error = HTTPStatusError(url, f"HTTP {status} {exchange.reason}".strip(), status)
-            raise _Transient(error, parse_retry_after(exchange.header("retry-after")))
+            transient = _Transient(error, parse_retry_after(exchange.header("retry-after")))
+            transient.exchange = exchange
+            raise transient
         return exchange
 
     async def _load_robots(self, origin: str) -> RobotsPolicy:
         """Fetch and parse an origin's robots.txt (a 4xx means no rules)."""
-        exchange, _ = await self._follow(origin + ROBOTS_PATH, {}, check_robots=False)
+        exchange, _ = await self._follow(origin + ROBOTS_PATH, {}, check_robots=False, trail=[])
         if 400 <= exchange.status < 500:
             return RobotsPolicy(rules=None)
         if exchange.status != 200:

@@ -13,6 +13,11 @@ States (column `state`):
        └── refresh / retry ─────┘   └───▶ failed    with next_try_at (backoff) while attempts remain,
                                                     next_try_at NULL once they are used up
 
+`attempts` counts the tries of a page: one per claim (`next_batch`), however many requests the
+Fetcher's in-run retries made within it (fetch_log has a row for each); `mark_failed` gives a page up
+after `max_attempts` tries, the waits between them doubling from `retry_base` (or the server's
+Retry-After when that is longer).
+
 Like Scrapy's scheduler, it has a handful of methods and no idea of HTTP; `enqueue` is idempotent
 and keeps a known URL's state unless the caller asks for a refresh (feeds and listings are read anew
 on every run; articles only when revisited).

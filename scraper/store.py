@@ -257,6 +257,36 @@ class Archive:
             raise StoreError(f"{self.path}: storing {article.url} failed: {exc}") from exc
         return result
 
+    def mark_seen(self, url: str, seen_at: str) -> int | None:
+        """The article at `url` was seen again, unchanged, without its page (a 304 answer to a revisit).
+
+        Only `last_seen_at` moves, of the article and of `url` in `article_urls`, as for an unchanged
+        record (`seen_at` is stored in the site's time zone, like the fetch times of records). Returns
+        the article's id, or None when the archive has no article at `url` (nothing is written).
+        """
+        article_id = self.find_article_id(url)
+        if article_id is None:
+            return None
+        try:
+            profile: SiteProfile | None = profile_for_url(url)
+        except (ProfileError, UnknownSiteError, ValueError):
+            profile = None
+        moment = datetime.fromisoformat(seen_at)
+        if profile is not None and moment.tzinfo is not None:
+            moment = moment.astimezone(profile.timezone)
+        seen = moment.isoformat(timespec="seconds")
+        try:
+            with self.transaction() as conn:
+                conn.execute("UPDATE articles SET last_seen_at = max(last_seen_at, ?) WHERE id = ?", (seen, article_id))
+                conn.execute(
+                    "INSERT INTO article_urls (url, article_id, first_seen_at, last_seen_at) VALUES (?, ?, ?, ?) "
+                    "ON CONFLICT (url) DO UPDATE SET last_seen_at = max(last_seen_at, excluded.last_seen_at)",
+                    (normalize_url(url, profile), article_id, seen, seen),
+                )
+        except sqlite3.Error as exc:
+            raise StoreError(f"{self.path}: recording a sighting of {url} failed: {exc}") from exc
+        return article_id
+
     def _find(self, conn: sqlite3.Connection, key: str, article: Article, urls: list[str]) -> sqlite3.Row | None:
         conn.row_factory = sqlite3.Row
         try:

@@ -23,7 +23,7 @@ from scraper.errors import (
     TooLargeError,
     UnreachableError,
 )
-from scraper.fetch import DEFAULT_USER_AGENT, Fetcher, FetchResult, FetchSettings, parse_retry_after
+from scraper.fetch import DEFAULT_USER_AGENT, FetchAttempt, Fetcher, FetchResult, FetchSettings, parse_retry_after
 from scraper.mirror import (
     BUNDLED_MIRROR,
     RESET,
@@ -257,12 +257,78 @@ def test_persistent_503_fails_after_the_last_try(server: MirrorServer) -> None:
     assert len(server.requests_for("/p1.html")) == 4
 
 
-def test_retry_after_is_capped(server: MirrorServer) -> None:
+def test_retry_after_over_the_cap_ends_the_tries_at_once(server: MirrorServer) -> None:
     server.set_fault("/p1.html", [Status(429, {"Retry-After": "3600"})])
+    trail: list[FetchAttempt] = []
+
+    async def scenario() -> None:
+        async with Fetcher(fast_settings(server, retries=3, retry_after_max=0.2)) as fetcher:
+            await fetcher.fetch(server.url("/p1.html"), trail=trail)
+
     started = time.monotonic()
-    result = run(fetch_one(server, "/p1.html", retry_after_max=0.2))
-    assert result.status == 200
+    with pytest.raises(HTTPStatusError) as info:
+        run(scenario())
     assert time.monotonic() - started < 3
+    assert (info.value.status, info.value.reason) == (429, "HTTP 429 Too Many Requests")
+    assert [r.status for r in server.requests_for("/p1.html")] == [429]
+    # The server's wish goes back to the caller, which retries on a later run.
+    assert [(a.status, a.retried, a.retry_after, a.error) for a in trail] == [
+        (429, False, 3600.0, "HTTPStatusError: HTTP 429 Too Many Requests")
+    ]
+
+
+def test_default_in_run_wait_is_capped_at_30_seconds() -> None:
+    assert FetchSettings().retry_after_max == 30.0
+
+
+def test_no_retry_waits_past_the_deadline(server: MirrorServer) -> None:
+    server.set_fault("/p1.html", Status(503, {"Retry-After": "2"}))
+
+    async def scenario() -> None:
+        async with Fetcher(fast_settings(server, retries=3), deadline=time.monotonic() + 1.0) as fetcher:
+            await fetcher.fetch(server.url("/p1.html"))
+
+    started = time.monotonic()
+    with pytest.raises(HTTPStatusError):
+        run(scenario())
+    assert time.monotonic() - started < 1.5
+    assert [r.status for r in server.requests_for("/p1.html")] == [503]
+
+
+def test_every_try_is_in_the_trail(server: MirrorServer, tmp_path: Path) -> None:
+    server.set_fault("/p1.html", [Status(503, {"Retry-After": "0"}), Reset()])
+    trail: list[FetchAttempt] = []
+
+    async def scenario() -> FetchResult:
+        with WarcWriter(tmp_path / "warc") as writer:
+            async with Fetcher(fast_settings(server, retries=3), warc=writer) as fetcher:
+                return await fetcher.fetch(server.url("/p1.html"), trail=trail)
+
+    result = run(scenario())
+    assert [(a.url, a.status, a.retried, a.retry_after) for a in trail] == [
+        (server.url("/p1.html"), 503, True, 0.0),
+        (server.url("/p1.html"), None, True, None),
+        (server.url("/p1.html"), 200, False, None),
+    ]
+    assert [a.error is not None for a in trail] == [True, True, False]
+    assert trail[1].error is not None and trail[1].error.startswith("UnreachableError: connection failed")
+    assert trail[0].warc is not None and trail[1].warc is None
+    assert read_warc_response(tmp_path / "warc", trail[0].warc).status == 503
+    assert trail[2].warc == result.warc
+    # robots.txt is the Fetcher's own business: not in the page's trail.
+    assert [r.path for r in server.requests] == ["/robots.txt", "/p1.html", "/p1.html", "/p1.html"]
+
+
+def test_a_robots_disallowed_url_leaves_an_empty_trail(server: MirrorServer) -> None:
+    trail: list[FetchAttempt] = []
+
+    async def scenario() -> None:
+        async with Fetcher(fast_settings(server)) as fetcher:
+            await fetcher.fetch(server.url("/closed/secret.html"), trail=trail)
+
+    with pytest.raises(RobotsDisallowedError):
+        run(scenario())
+    assert trail == []
 
 
 def test_parse_retry_after() -> None:
@@ -452,6 +518,20 @@ def test_bundled_robots_disallows_dle_service_pages() -> None:
 
         assert run(scenario()) == ["disallowed by robots.txt"] * 4
         assert [r.path for r in mirror.requests] == ["/robots.txt"]
+
+
+def test_crawl_delay_counts_from_the_robots_txt_request(server: MirrorServer, root: Path) -> None:
+    (root / "robots.txt").write_text("User-agent: *\nCrawl-delay: 0.4\n", encoding="utf-8")
+
+    async def scenario() -> None:
+        async with Fetcher(fast_settings(server, delay=0.0)) as fetcher:
+            await fetcher.fetch(server.url("/p1.html"))
+            await fetcher.fetch(server.url("/p2.html"))
+
+    run(scenario())
+    assert [r.path for r in server.requests] == ["/robots.txt", "/p1.html", "/p2.html"]
+    starts = [r.started for r in server.requests]
+    assert all(b - a >= 0.38 for a, b in itertools.pairwise(starts)), starts
 
 
 def test_crawl_delay_from_robots_slows_requests(server: MirrorServer, root: Path) -> None:

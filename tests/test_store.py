@@ -130,6 +130,35 @@ def test_seen_again_unchanged_only_moves_last_seen(archive: Archive) -> None:
     assert rows(archive, "SELECT count(*) FROM revisions") == [(0,)]
 
 
+def test_a_304_sighting_only_moves_last_seen_in_the_sites_time_zone(archive: Archive) -> None:
+    archive.upsert_article(record(SEED))
+    # The crawl's fetch times are UTC; the archive's are the site's (Moscow) time, compared as text.
+    assert archive.mark_seen(SEED_URL, "2026-03-07T05:00:00+00:00") == 1
+    assert rows(archive, "SELECT first_seen_at, last_seen_at, last_changed_at, fetched_at, version FROM articles") == [
+        (
+            "2026-03-05T17:00:00+03:00",
+            "2026-03-07T08:00:00+03:00",
+            "2026-03-05T17:00:00+03:00",
+            "2026-03-05T17:00:00+03:00",
+            1,
+        )
+    ]
+    assert rows(archive, "SELECT url, first_seen_at, last_seen_at FROM article_urls") == [
+        (SEED_URL, "2026-03-05T17:00:00+03:00", "2026-03-07T08:00:00+03:00")
+    ]
+    # An older sighting moves nothing back; an unknown page writes nothing.
+    assert archive.mark_seen(SEED_URL, "2026-03-06T00:00:00+00:00") == 1
+    assert (
+        archive.mark_seen("http://2018.vybor-naroda.org/lentanovostey/1-net-takoj.html", "2026-03-08T00:00:00+00:00")
+        is None
+    )
+    assert rows(archive, "SELECT last_seen_at FROM articles UNION ALL SELECT last_seen_at FROM article_urls") == [
+        ("2026-03-07T08:00:00+03:00",),
+        ("2026-03-07T08:00:00+03:00",),
+    ]
+    assert rows(archive, "SELECT count(*) FROM revisions") == [(0,)]
+
+
 def test_refresh_of_the_same_fetch_rewrites_the_other_fields_without_a_new_version(archive: Archive) -> None:
     seed = record(SEED)
     # What an older extractor made of the fetch: the same headline and body, the rest partly missed.
