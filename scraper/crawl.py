@@ -548,28 +548,28 @@ class _Crawl:
 
     def _article(self, entry: FrontierEntry, result: FetchResult) -> None:
         body = self.addresses.site_bytes(result.body)
-        try:
-            # Extract and store: one transaction of its own (the store's).
-            upsert = ingest_page(
-                self.archive, body, url=entry.url, fetched_at=result.fetched_at, header_charset=result.charset
-            )
-        except (ExtractError, InputError) as exc:
-            reason = f"{type(exc).__name__}: {exc}"
-            with self.frontier.transaction():
-                self.frontier.mark_failed(entry.url, reason, final=True)
-                self._log_fetch(entry, result, "failed", reason)
-            self.stats.failed += 1
-            return
-        row = self.archive.conn.execute(
-            "SELECT news_id, published_at FROM articles WHERE id = ?", (upsert.article_id,)
-        ).fetchone()
         text = self.addresses.site_text(result.text or "")
         try:
             links = discover.find_article_links(text, base_url=entry.url, profile=self.profile)
         except ValueError as exc:  # a malformed link: the article is stored, its links are not followed
             links = ()
             log.warning("%s: links not followed: %s: %s", entry.url, type(exc).__name__, exc)
+        # The article, the frontier and the fetch_log row it was built from: one commit, so `reextract`
+        # always finds the fetch a stored version came from, however the process ends.
         with self.frontier.transaction():
+            try:
+                upsert = ingest_page(
+                    self.archive, body, url=entry.url, fetched_at=result.fetched_at, header_charset=result.charset
+                )
+            except (ExtractError, InputError) as exc:
+                reason = f"{type(exc).__name__}: {exc}"
+                self.frontier.mark_failed(entry.url, reason, final=True)
+                self._log_fetch(entry, result, "failed", reason)
+                self.stats.failed += 1
+                return
+            row = self.archive.conn.execute(
+                "SELECT news_id, published_at FROM articles WHERE id = ?", (upsert.article_id,)
+            ).fetchone()
             self.frontier.mark_done(
                 entry.url,
                 etag=result.etag,

@@ -194,7 +194,15 @@ class Archive:
 
     @contextmanager
     def transaction(self) -> Iterator[sqlite3.Connection]:
-        """One write transaction (taken at once, so two writers queue instead of deadlocking)."""
+        """One write transaction (taken at once, so two writers queue instead of deadlocking).
+
+        Inside a transaction the caller already holds, the writes join it: the crawler stores an
+        article and logs the fetch it came from in one commit, so a kill between them cannot keep one
+        without the other.
+        """
+        if self.conn.in_transaction:
+            yield self.conn
+            return
         try:
             self.conn.execute("BEGIN IMMEDIATE")
         except sqlite3.OperationalError as exc:

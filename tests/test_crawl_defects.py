@@ -13,6 +13,7 @@ from __future__ import annotations
 import itertools
 import re
 import resource
+import sqlite3
 import time
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
@@ -262,3 +263,44 @@ def test_max_pages_counts_pages_requested_not_pages_robots_txt_forbids(tmp_path:
     assert not set(forbidden) & set(requested)
     assert "fetched 10, " in result.stdout and " skipped 2, " in result.stdout
     assert sorted(query(db, "SELECT url FROM frontier WHERE state = 'skipped'")) == [(HOME + p,) for p in forbidden]
+
+
+# --- an article and the fetch it was built from are one commit ---------------------------------------
+
+ZOTOV_PATH = "/politika/296725-lipeckie-kommunisty-vydvinuli-kandidatov-na-dovybory-v-gorsovet.html"
+
+
+def test_an_article_is_never_stored_without_its_fetch_log_row(tmp_path: Path) -> None:
+    """A write of the fetch_log row that fails (a real SQLite trigger here, a kill or a full disk in
+    life) takes the article's row back with it, so `reextract` finds the fetch of every stored version."""
+    db = tmp_path / "archive.db"
+    site_url = "http://2018.vybor-naroda.org" + ZOTOV_PATH
+    with MirrorServer(MIRROR) as server:
+        first = cli(*crawl_args(server, db, "--max-pages", "1"), cwd=tmp_path)
+        assert first.returncode == 0, first.stderr
+        conn = sqlite3.connect(db)
+        conn.execute(
+            "CREATE TRIGGER refuse_log BEFORE INSERT ON fetch_log WHEN NEW.url = ? "
+            "BEGIN SELECT RAISE(ABORT, 'fetch_log refused'); END".replace("?", f"'{site_url}'")
+        )
+        conn.close()
+        broken = cli(*crawl_args(server, db, "--full"), cwd=tmp_path)
+        assert broken.returncode == 4
+        assert "fetch_log refused" in broken.stderr
+        assert query(db, "SELECT count(*) FROM articles WHERE url = ?", site_url) == [(0,)]
+        conn = sqlite3.connect(db)
+        conn.execute("DROP TRIGGER refuse_log")
+        conn.close()
+        resumed = cli(*crawl_args(server, db, "--full"), cwd=tmp_path)
+    assert resumed.returncode == 0, resumed.stderr
+    assert query(
+        db,
+        "SELECT count(*) FROM articles a JOIN fetch_log f ON f.url = a.url AND f.status = 200 "
+        "AND f.outcome = 'new' AND unixepoch(f.fetched_at) = unixepoch(a.fetched_at) WHERE a.url = ?",
+        site_url,
+    ) == [(1,)]
+    assert query(
+        db,
+        "SELECT count(*) FROM articles a WHERE NOT EXISTS (SELECT 1 FROM fetch_log f WHERE f.url = a.url "
+        "AND f.status = 200 AND unixepoch(f.fetched_at) = unixepoch(a.fetched_at))",
+    ) == [(0,)]
