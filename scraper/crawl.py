@@ -74,7 +74,7 @@ from scraper.ingest import ingest_page
 from scraper.lock import RunLock
 from scraper.store import Archive
 from scraper.urls import parse_article_url
-from scraper.warc import WarcWriter
+from scraper.warc import WarcRef, WarcWriter
 
 log = logging.getLogger(__name__)
 
@@ -525,26 +525,16 @@ class _Crawl:
     def _write_attempt_log(
         self, entry: FrontierEntry, attempt: FetchAttempt, *, outcome: str, error: str | None
     ) -> None:
-        warc = attempt.warc
-        with self.frontier.transaction():
-            self.archive.conn.execute(
-                "INSERT INTO fetch_log (run_id, url, kind, status, outcome, bytes, elapsed_ms, error, warc_file, "
-                "warc_offset, warc_length, fetched_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-                (
-                    self.run_id,
-                    entry.url,
-                    entry.kind,
-                    attempt.status,
-                    outcome,
-                    attempt.bytes,
-                    attempt.elapsed_ms,
-                    error,
-                    warc.file if warc else None,
-                    warc.offset if warc else None,
-                    warc.length if warc else None,
-                    attempt.fetched_at,
-                ),
-            )
+        self._insert_fetch_log(
+            entry,
+            status=attempt.status,
+            outcome=outcome,
+            size=attempt.bytes,
+            elapsed_ms=attempt.elapsed_ms,
+            error=error,
+            warc=attempt.warc,
+            fetched_at=attempt.fetched_at,
+        )
 
     def _article(self, entry: FrontierEntry, result: FetchResult) -> None:
         body = self.addresses.site_bytes(result.body)
@@ -710,7 +700,30 @@ class _Crawl:
     def _write_fetch_log(
         self, entry: FrontierEntry, *, status: int | None, outcome: str, error: str | None, result: FetchResult | None
     ) -> None:
-        warc = result.warc if result is not None else None
+        self._insert_fetch_log(
+            entry,
+            status=status,
+            outcome=outcome,
+            size=len(result.body) if result is not None else None,
+            elapsed_ms=result.elapsed_ms if result is not None else None,
+            error=error,
+            warc=result.warc if result is not None else None,
+            fetched_at=result.fetched_at if result is not None else to_timestamp(self.clock()),
+        )
+
+    def _insert_fetch_log(
+        self,
+        entry: FrontierEntry,
+        *,
+        status: int | None,
+        outcome: str,
+        size: int | None,
+        elapsed_ms: int | None,
+        error: str | None,
+        warc: WarcRef | None,
+        fetched_at: str,
+    ) -> None:
+        """The one INSERT of a fetch_log row, for a whole fetch and for each retried try alike."""
         with self.frontier.transaction():
             self.archive.conn.execute(
                 "INSERT INTO fetch_log (run_id, url, kind, status, outcome, bytes, elapsed_ms, error, warc_file, "
@@ -721,16 +734,15 @@ class _Crawl:
                     entry.kind,
                     status,
                     outcome,
-                    len(result.body) if result is not None else None,
-                    result.elapsed_ms if result is not None else None,
+                    size,
+                    elapsed_ms,
                     error,
                     warc.file if warc else None,
                     warc.offset if warc else None,
                     warc.length if warc else None,
-                    result.fetched_at if result is not None else to_timestamp(self.clock()),
+                    fetched_at,
                 ),
             )
-
 
 def _never_requested(task: asyncio.Future[FetchResult], trail: Trail | None) -> bool:
     """True for a fetch skipped before it sent anything (robots.txt forbids it, out of scope)."""

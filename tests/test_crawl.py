@@ -53,6 +53,24 @@ def crawl_args(server: MirrorServer, db: Path, *extra: str) -> list[str]:
     return ["crawl", "--base-url", server.base_url, "--db", str(db), "--delay", "0", *extra]
 
 
+def start_crawl(
+    server: MirrorServer, db: Path, *extra: str, cwd: Path, output: int | None = subprocess.PIPE
+) -> subprocess.Popen[str]:
+    """A crawl in a child process, handed back once the mirror has one of its requests in flight (a
+    `Hang` fault keeps it there); the caller stops it."""
+    process = subprocess.Popen(
+        [sys.executable, str(CLI), *crawl_args(server, db, *extra)],
+        cwd=cwd,
+        stdout=output,
+        stderr=output,
+        text=True,
+    )
+    deadline = time.monotonic() + 20
+    while server.peak_in_flight < 1 and time.monotonic() < deadline:
+        time.sleep(0.01)
+    return process
+
+
 def article_requests(server: MirrorServer) -> list[Any]:
     return [r for r in server.requests if r.path.split("?")[0] in ARTICLE_PATHS]
 
@@ -360,17 +378,8 @@ def test_kill_9_then_resume_ends_like_an_uninterrupted_crawl(
 def test_second_crawl_while_one_runs_exits_3_and_touches_nothing(tmp_path: Path) -> None:
     db = tmp_path / "archive.db"
     with MirrorServer(MIRROR, faults={"/robots.txt": [Hang(2)]}) as running:
-        first = subprocess.Popen(
-            [sys.executable, str(CLI), *crawl_args(running, db, "--timeout", "10")],
-            cwd=tmp_path,
-            stdout=subprocess.PIPE,
-            stderr=subprocess.PIPE,
-            text=True,
-        )
+        first = start_crawl(running, db, "--timeout", "10", cwd=tmp_path)
         try:
-            deadline = time.monotonic() + 20
-            while running.peak_in_flight < 1 and time.monotonic() < deadline:
-                time.sleep(0.01)
             files = {p.name: (p.stat().st_size, p.stat().st_mtime_ns) for p in tmp_path.iterdir() if p.is_file()}
             second = cli(*crawl_args(running, db), cwd=tmp_path)
             assert (second.returncode, second.stdout) == (3, "")

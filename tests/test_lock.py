@@ -43,8 +43,9 @@ def test_second_holder_is_refused_and_first_release_frees_it(tmp_path: Path) -> 
     assert not db.exists()
 
 
-def test_lock_of_a_killed_process_is_free(tmp_path: Path) -> None:
-    db = tmp_path / "archive.db"
+
+def start_holder(db: Path) -> subprocess.Popen[str]:
+    """A child process that holds the archive's lock until it is killed (it says "held" once it does)."""
     holder = subprocess.Popen(
         [sys.executable, "-c", HOLD, str(db)],
         stdout=subprocess.PIPE,
@@ -54,6 +55,16 @@ def test_lock_of_a_killed_process_is_free(tmp_path: Path) -> None:
     try:
         assert holder.stdout is not None
         assert holder.stdout.readline() == "held\n"
+    except BaseException:
+        holder.kill()
+        holder.wait()
+        raise
+    return holder
+
+def test_lock_of_a_killed_process_is_free(tmp_path: Path) -> None:
+    db = tmp_path / "archive.db"
+    holder = start_holder(db)
+    try:
         with pytest.raises(ArchiveLockedError, match=rf"\(pid {holder.pid}\)"):
             RunLock(db).acquire()
         os.kill(holder.pid, signal.SIGKILL)
@@ -71,15 +82,8 @@ def test_lock_is_held_tells_a_live_holder_from_a_dead_one_without_writing(tmp_pa
     db = tmp_path / "archive.db"
     assert lock_is_held(db) is False
     assert not lock_path_for(db).exists()
-    holder = subprocess.Popen(
-        [sys.executable, "-c", HOLD, str(db)],
-        stdout=subprocess.PIPE,
-        text=True,
-        cwd=Path(__file__).resolve().parent.parent,
-    )
+    holder = start_holder(db)
     try:
-        assert holder.stdout is not None
-        assert holder.stdout.readline() == "held\n"
         assert lock_is_held(db) is True
         os.kill(holder.pid, signal.SIGKILL)
         holder.wait(timeout=10)

@@ -15,7 +15,6 @@ import signal
 import sqlite3
 import subprocess
 import sys
-import time
 from collections.abc import Iterator
 from datetime import date, datetime
 from pathlib import Path
@@ -29,6 +28,7 @@ from cli import app
 from scraper.lock import RunLock, lock_path_for
 from scraper.mirror import Hang, MirrorServer, Status
 from tests.conftest import MIRROR
+from tests.test_crawl import start_crawl
 
 ROOT = Path(__file__).resolve().parent.parent
 CLI = ROOT / "cli.py"
@@ -250,17 +250,8 @@ def test_json_quiet_failed_pages_line_is_json(tmp_path: Path) -> None:
 def test_json_quiet_interrupted_line_is_json(tmp_path: Path) -> None:
     db = tmp_path / "archive.db"
     with MirrorServer(MIRROR, faults={"/robots.txt": [Hang(10)]}) as running:
-        process = subprocess.Popen(
-            [sys.executable, str(CLI), *crawl_args(running, db, "--quiet", "--log-format", "json")],
-            cwd=tmp_path,
-            stdout=subprocess.PIPE,
-            stderr=subprocess.PIPE,
-            text=True,
-        )
+        process = start_crawl(running, db, "--quiet", "--log-format", "json", cwd=tmp_path)
         try:
-            deadline = time.monotonic() + 20
-            while running.peak_in_flight < 1 and time.monotonic() < deadline:
-                time.sleep(0.01)
             process.send_signal(signal.SIGINT)
             out, err = process.communicate(timeout=30)
         finally:
@@ -469,17 +460,8 @@ def test_demo_with_a_bad_archive_does_not_suggest_exploring_it(tmp_path: Path) -
 def hanging_crawl(tmp_path: Path) -> Iterator[tuple[subprocess.Popen[str], Path]]:
     db = tmp_path / "archive.db"
     with MirrorServer(MIRROR, faults={"/robots.txt": [Hang(20)]}) as running:
-        process = subprocess.Popen(
-            [sys.executable, str(CLI), *crawl_args(running, db)],
-            cwd=tmp_path,
-            stdout=subprocess.DEVNULL,
-            stderr=subprocess.DEVNULL,
-            text=True,
-        )
+        process = start_crawl(running, db, cwd=tmp_path, output=subprocess.DEVNULL)
         try:
-            deadline = time.monotonic() + 20
-            while running.peak_in_flight < 1 and time.monotonic() < deadline:
-                time.sleep(0.01)
             yield process, db
         finally:
             if process.poll() is None:
