@@ -4,10 +4,13 @@ from __future__ import annotations
 
 import hashlib
 import json
+import os
 import shutil
 import sqlite3
+import stat
 import subprocess
 import sys
+import threading
 from pathlib import Path
 
 import pytest
@@ -609,3 +612,36 @@ def test_show_a_malformed_url_is_no_article(db: Path, ref: str) -> None:
     result = run("show", ref, "--db", str(db))
     assert (result.exit_code, result.stdout) == (2, "")
     assert result.stderr == f"error: no article {ref!r} in {db} (give an id from `newsarchive search`, or a URL)\n"
+
+
+def test_export_into_a_pipe_writes_it_as_it_is(db: Path, tmp_path: Path) -> None:
+    fifo = tmp_path / "records.pipe"
+    os.mkfifo(fifo)
+    received: list[bytes] = []
+    reader = threading.Thread(target=lambda: received.append(fifo.read_bytes()), daemon=True)
+    reader.start()
+    result = run("export", "--out", str(fifo), "--db", str(db))
+    reader.join(timeout=30)
+    assert received, "the export never wrote into the pipe"
+    assert (result.exit_code, result.stderr) == (0, f"exported 3 article(s) to {fifo}\n")
+    assert received[0].decode("utf-8") == run("export", "--db", str(db)).stdout
+
+
+def test_export_keeps_the_files_mode_and_writes_through_a_symlink(db: Path, tmp_path: Path) -> None:
+    out = tmp_path / "shared.csv"
+    out.write_text("earlier\n", encoding="utf-8")
+    out.chmod(0o664)
+    link = tmp_path / "latest.csv"
+    link.symlink_to(out)
+    result = run("export", "--format", "csv", "--out", str(link), "--db", str(db))
+    assert result.exit_code == 0, result.stderr
+    assert link.is_symlink() and link.resolve() == out
+    assert stat.S_IMODE(out.stat().st_mode) == 0o664
+    assert out.read_text(encoding="utf-8").startswith("id,site,news_id,")
+    previous = os.umask(0o022)
+    try:
+        fresh = tmp_path / "fresh.jsonl"
+        assert run("export", "--out", str(fresh), "--db", str(db)).exit_code == 0
+    finally:
+        os.umask(previous)
+    assert stat.S_IMODE(fresh.stat().st_mode) == 0o644

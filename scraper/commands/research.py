@@ -10,6 +10,7 @@ from __future__ import annotations
 import json
 import os
 import signal
+import stat
 import subprocess
 import sys
 import tempfile
@@ -281,24 +282,42 @@ def _check_export_target(out: Path, db: Path) -> None:
 
 @contextmanager
 def _written_in_place(out: Path | None) -> Iterator[Path | None]:
-    """A temporary file beside `out` that replaces it only once the export is complete, so a failed
-    export leaves an existing file as it was and no half-written one."""
+    """Where the export is written: a temporary file beside `out` that replaces it only once the export
+    is complete, so a failed export leaves an existing file as it was and no half-written one. It gets
+    the mode the file had (or a new file's usual mode), and through a symlink it replaces the link's
+    target. A device or a pipe (`/dev/stdout`, `>(gzip > x.gz)`) is written as it is."""
     if out is None:
         yield None
         return
+    if out.exists() and not out.is_file():
+        try:
+            yield out
+        except OSError as exc:
+            raise InputError(f"--out {out}: cannot write: {exc.strerror}") from exc
+        return
+    target = out.resolve()
+    mode = stat.S_IMODE(target.stat().st_mode) if target.exists() else _new_file_mode()
     try:
-        handle, name = tempfile.mkstemp(prefix=f".{out.name}.", suffix=".part", dir=out.resolve().parent)
+        handle, name = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".part", dir=target.parent)
     except OSError as exc:
         raise InputError(f"--out {out}: cannot write there: {exc.strerror}; nothing was written") from exc
     os.close(handle)
     part = Path(name)
     try:
         yield part
-        os.replace(part, out)
+        os.chmod(part, mode)
+        os.replace(part, target)
     except OSError as exc:
         raise InputError(f"--out {out}: cannot write: {exc.strerror}; nothing was written") from exc
     finally:
         part.unlink(missing_ok=True)
+
+
+def _new_file_mode() -> int:
+    """The mode `open()` gives a new file: 0o666 less the process's umask (read by setting it back)."""
+    umask = os.umask(0o022)
+    os.umask(umask)
+    return 0o666 & ~umask
 
 
 def stats(db: Path = DB_OPTION, as_json: bool = JSON_OPTION) -> None:

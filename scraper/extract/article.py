@@ -174,7 +174,9 @@ def _densest_paragraph_block(story: LexborNode) -> LexborNode | None:
     best: LexborNode | None = None
     best_chars = 0
     for node in select_all(story, "div, section, article, td, main"):
-        if is_noise_block(node):
+        # A name that merely suggests noise is judged later, by the body's walk (judging every nested
+        # candidate here would read each subtree again).
+        if is_noise_block(node, in_story_block=True):
             continue
         chars = sum(len(child.text(deep=True)) for child in node.iter() if child.tag == "p")
         if chars > best_chars:

@@ -15,7 +15,7 @@ from itertools import islice
 from selectolax.lexbor import LexborNode
 
 from scraper.extract.credits import CAPTION_LABEL_PATTERN, CREDIT_LABEL_PATTERN, MAX_CREDIT_CHARS, is_credit_text
-from scraper.extract.dom import NEVER_TEXT_TAGS, is_noise_block, iter_text
+from scraper.extract.dom import NEVER_TEXT_TAGS, has_weak_noise_name, is_noise_block, iter_text
 from scraper.extract.text import normalize_space
 
 BLOCK_TAGS = frozenset(
@@ -164,8 +164,9 @@ class _ParagraphCollector:
         if text:
             self.paragraphs.append(text)
 
-    def walk(self, node: LexborNode, in_paragraph: bool = False) -> None:
-        """Cut `node`'s text into paragraphs; `in_paragraph` when `node` lies inside a `<p>`."""
+    def walk(self, node: LexborNode, in_paragraph: bool = False, in_story_block: bool = False) -> None:
+        """Cut `node`'s text into paragraphs; `in_paragraph` when `node` lies inside a `<p>`,
+        `in_story_block` inside a block whose noise-like name was judged story (not judged again)."""
         for child in node.iter(include_text=True):
             tag = child.tag
             if tag == "-text":
@@ -184,19 +185,21 @@ class _ParagraphCollector:
                     self._add(normalize_space(text))
             elif tag == "br":
                 self.flush()
-            elif is_noise_block(child, in_paragraph=in_paragraph) or (
+            elif is_noise_block(child, in_paragraph=in_paragraph, in_story_block=in_story_block) or (
                 tag in BLOCK_TAGS and _starts_as_furniture(child)
             ):
                 continue
             elif tag == "tr":
                 self.flush()
                 self.add_row(child)
-            elif tag in BLOCK_TAGS:
-                self.flush()
-                self.walk(child, in_paragraph or tag == "p")
-                self.flush()
             else:
-                self.walk(child, in_paragraph)
+                story = in_story_block or has_weak_noise_name(child)
+                if tag in BLOCK_TAGS:
+                    self.flush()
+                    self.walk(child, in_paragraph or tag == "p", story)
+                    self.flush()
+                else:
+                    self.walk(child, in_paragraph, story)
 
 
 def body_paragraphs(container: LexborNode) -> list[str]:

@@ -276,12 +276,14 @@ def is_hidden(node: LexborNode) -> bool:
     return bool(style) and "display:none" in style.replace(" ", "").lower()
 
 
-def is_noise_block(node: LexborNode, *, in_paragraph: bool = False) -> bool:
+def is_noise_block(node: LexborNode, *, in_paragraph: bool = False, in_story_block: bool = False) -> bool:
     """A block that is never body text, judged by tag, class/id or hidden state.
 
     A name that merely suggests noise (`commentary`, `rating-table`) leaves a block out only when it
-    holds no story text (see reads_as_story). Inside a paragraph an inline element (`<b class="comment">`)
-    is part of the sentence: only its tag or a hidden state leaves it out, never its class name.
+    holds no story text (see reads_as_story), and is not judged again inside a block that already read
+    as story (`in_story_block`): nested such blocks would each read their whole subtree, which is
+    quadratic. Inside a paragraph an inline element (`<b class="comment">`) is part of the sentence: only
+    its tag or a hidden state leaves it out, never its class name.
     """
     tag = node.tag
     if tag in NEVER_TEXT_TAGS:
@@ -290,9 +292,15 @@ def is_noise_block(node: LexborNode, *, in_paragraph: bool = False) -> bool:
         names = class_and_id(node)
         if not names.isspace():
             level = noise_level(names)
-            if level == NOISE or (level == WEAK_NOISE and not reads_as_story(node)):
+            if level == NOISE or (level == WEAK_NOISE and not in_story_block and not reads_as_story(node)):
                 return True
     return is_hidden(node)
+
+
+def has_weak_noise_name(node: LexborNode) -> bool:
+    """Whether the element's class/id merely suggests noise (see is_noise_block)."""
+    names = class_and_id(node)
+    return not names.isspace() and noise_level(names) == WEAK_NOISE
 
 
 # Three words in a row, then the end of a sentence: what a line of story text has and a widget lacks.
