@@ -37,8 +37,14 @@ _OPERATORS = frozenset({"AND", "OR", "NOT", "NEAR"})
 # Query syntax FTS5 understands, one token each: a "phrase" (an unclosed one runs to the end), a column
 # filter (`headline:`, `HEADLINE :`, `-body:`, `{headline quotes}:`), a word with its prefix star, the
 # punctuation of the syntax; any other character separates words like a space does.
-_QUERY_TOKEN = re.compile(r'"(?:[^"]|"")*"?|-?\{[^{}":]*\}\s*:|-?[^\W\d]\w*\s*:|[^\W_]+\*?|[\s(){}+^*:,]+|.', re.DOTALL)
-_COLUMN_FILTER = re.compile(r"(?P<minus>-?)(?:\{(?P<names>[^{}]*)\}|(?P<name>\w+))\s*:", re.DOTALL)
+# A column name is an ASCII identifier (`16:16`, `Время:` and `https://` are words, not filters).
+_QUERY_TOKEN = re.compile(
+    r'"(?:[^"]|"")*"?|-?\{[^{}":]*\}\s*:|-?[A-Za-z_][A-Za-z0-9_]*\s*:(?!/)|[^\W_]+\*?|[\s(){}+^*:,]+|.', re.DOTALL
+)
+_COLUMN_FILTER = re.compile(r"(?P<minus>-?)(?:\{(?P<names>[^{}]*)\}|(?P<name>[A-Za-z_][A-Za-z0-9_]*))\s*:", re.DOTALL)
+# Marks inside a word that a reader does not see as letters: stress accents, soft hyphens, zero-width
+# characters. Left in, they would cut `выбо́ры` into two words; they are dropped before stemming.
+_INVISIBLE_IN_WORDS = dict.fromkeys(map(ord, "\u0300\u0301\u00ad\u200b\u200c\u200d\u2060\ufeff"))
 # What a column name a researcher types searches: the stems of that text (a word form finds every form).
 _STEM_COLUMN_OF = {name: f"{name}_stem" for name in TEXT_COLUMNS} | {name: name for name in STEM_COLUMNS}
 
@@ -62,7 +68,7 @@ def stem_text(text: str | None) -> str | None:
     """One stem per word of `text`, space-separated: what the *_stem columns index."""
     if text is None:
         return None
-    return " ".join(stem_words(WORD.findall(text)))
+    return " ".join(stem_words(WORD.findall(text.translate(_INVISIBLE_IN_WORDS))))
 
 
 def join_quotes(quote_texts: Iterable[str]) -> str | None:
@@ -111,7 +117,9 @@ def _column_filter(token: str) -> str:
     case); a name that is no column is left for FTS5 to reject."""
     match = _COLUMN_FILTER.fullmatch(token)
     assert match is not None
-    names = (match["names"] or match["name"]).split()
+    names = (match["names"] or match["name"] or "").split()
+    if not names:  # `{}:` names no column: left for FTS5 to reject as malformed
+        return token
     mapped = [_STEM_COLUMN_OF.get(name.lower(), name) for name in names]
     spec = mapped[0] if match["name"] else "{" + " ".join(mapped) + "}"
     return f"{match['minus']}{spec}:"
@@ -129,7 +137,9 @@ def _prefix(word: str, alone: bool) -> str:
 
 
 def _punctuation(token: str, near: bool) -> str:
-    """Syntax characters stay; a comma only inside NEAR( ), where it sets the distance."""
+    """Syntax characters stay; a comma only inside NEAR( ), where it sets the distance. A colon that is
+    not part of a column filter (`16:16`, `итоги:`) separates words."""
+    token = token.replace(":", " ")
     return token if near else token.replace(",", " ")
 
 
@@ -172,6 +182,7 @@ def build_match_query(query: str) -> str:
     Raises:
         InputError: the query has no words at all.
     """
+    query = query.translate(_INVISIBLE_IN_WORDS)
     if not WORD.search(query):
         raise InputError(f"search query {query!r} has no words to search for")
     rewritten = _rewrite(_QUERY_TOKEN.findall(query))

@@ -70,6 +70,8 @@ def _date_filters(since: str | None, until: str | None, column: str = "a.publish
     if until is not None:
         where.append(f"substr({column}, 1, 10) <= ?")
         params.append(parse_day(until, "--until"))
+    if since is not None and until is not None and params[0] > params[1]:
+        raise InputError(f"--since {since} is after --until {until}")
     return where, params
 
 
@@ -127,8 +129,8 @@ def search(
     match = fts.build_match_query(query)
     where, params = _date_filters(since, until)
     if category is not None:
-        where.append("a.category = ?")
-        params.append(category)
+        where.append("lower(a.category) = ?")
+        params.append(category.strip().lower())  # any case: `Politika` is `politika`
     if speaker is not None:
         where.append("EXISTS (SELECT 1 FROM quotes q WHERE q.article_id = a.id AND instr(fold(q.speaker), fold(?)))")
         params.append(speaker)
@@ -148,7 +150,7 @@ def search(
         if ")" not in query:  # the parentheses around the query are ours: the query ended too early
             message = message.replace('syntax error near ")"', "syntax error at the end of the query")
         message = message.replace('syntax error near ""', "syntax error at the end of the query")
-        if "fts5" in message or "no such column" in message or "unterminated" in message:
+        if any(sign in message for sign in ("fts5", "no such column", "unterminated", "expected integer")):
             raise InputError(
                 f"malformed search query {query!r} ({message}); quote phrases fully and put words around AND/OR/NOT"
             ) from exc

@@ -146,3 +146,39 @@ def test_near_distance_and_column_filters_search(archive: Archive, query: str, e
 def test_a_query_that_ends_early_says_so(archive: Archive, query: str) -> None:
     with pytest.raises(InputError, match=r"syntax error at the end of the query"):
         research.search(archive, query)
+
+
+@pytest.mark.parametrize(
+    ("query", "expected"),
+    [
+        ("16:16", "{headline_stem body_stem quotes_stem} : (16 16)"),
+        ("Время: 16", "{headline_stem body_stem quotes_stem} : (врем  16)"),
+        ("кооперация:", "{headline_stem body_stem quotes_stem} : (кооперац)"),
+        ("https://vybor-naroda.org", "{headline_stem body_stem quotes_stem} : (https   vybor naroda org)"),
+        ("выбо́ры", "{headline_stem body_stem quotes_stem} : (выбор)"),
+        ("коопе\u00adрация", "{headline_stem body_stem quotes_stem} : (кооперац)"),
+    ],
+    ids=["clock-time", "cyrillic-word-and-colon", "trailing-colon", "url", "stress-mark", "soft-hyphen"],
+)
+def test_a_colon_or_an_invisible_mark_in_a_word_is_no_syntax(query: str, expected: str) -> None:
+    assert build_match_query(query) == expected
+
+
+def test_stressed_text_is_found_by_the_plain_word() -> None:
+    assert stem_text("Вы́боры прошли") == stem_text("Выборы прошли")
+
+
+@pytest.mark.parametrize("query", ["{}: кооперация", "NEAR(кооперация Липецкая, x)"])
+def test_more_malformed_queries_are_input_errors(archive: Archive, query: str) -> None:
+    archive.upsert_article(record(SEED))
+    with pytest.raises(InputError, match="malformed search query"):
+        research.search(archive, query)
+
+
+def test_category_in_any_case_and_a_reversed_date_range(archive: Archive) -> None:
+    archive.upsert_article(record(SEED))
+    category = archive.load_article(1).record.category
+    assert category is not None
+    assert ids(research.search(archive, "кооперация", category=category.upper())) == [1]
+    with pytest.raises(InputError, match="--since 2026-01-02 is after --until 2026-01-01"):
+        research.search(archive, "кооперация", since="2026-01-02", until="2026-01-01")
