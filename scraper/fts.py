@@ -42,8 +42,9 @@ _QUERY_TOKEN = re.compile(
     r'"(?:[^"]|"")*"?|-?\{[^{}":]*\}\s*:|-?[A-Za-z_][A-Za-z0-9_]*\s*:(?!/)|[^\W_]+\*?|[\s(){}+^*:,]+|.', re.DOTALL
 )
 _COLUMN_FILTER = re.compile(r"(?P<minus>-?)(?:\{(?P<names>[^{}]*)\}|(?P<name>[A-Za-z_][A-Za-z0-9_]*))\s*:", re.DOTALL)
-# Marks inside a word that a reader does not see as letters: stress accents, soft hyphens, zero-width
-# characters. Left in, they would cut `выбо́ры` into two words; they are dropped before stemming.
+# Marks inside a query word that are no letters: stress accents, soft hyphens, zero-width characters.
+# Left in, they would cut `выбо́ры` into two words. (Stored text has no soft hyphens or zero-width
+# characters; its index is left as it was built, since FTS5 can only delete what it indexed.)
 _INVISIBLE_IN_WORDS = dict.fromkeys(map(ord, "\u0300\u0301\u00ad\u200b\u200c\u200d\u2060\ufeff"))
 # What a column name a researcher types searches: the stems of that text (a word form finds every form).
 _STEM_COLUMN_OF = {name: f"{name}_stem" for name in TEXT_COLUMNS} | {name: name for name in STEM_COLUMNS}
@@ -68,7 +69,7 @@ def stem_text(text: str | None) -> str | None:
     """One stem per word of `text`, space-separated: what the *_stem columns index."""
     if text is None:
         return None
-    return " ".join(stem_words(WORD.findall(text.translate(_INVISIBLE_IN_WORDS))))
+    return " ".join(stem_words(WORD.findall(text)))
 
 
 def join_quotes(quote_texts: Iterable[str]) -> str | None:

@@ -164,10 +164,6 @@ def test_a_colon_or_an_invisible_mark_in_a_word_is_no_syntax(query: str, expecte
     assert build_match_query(query) == expected
 
 
-def test_stressed_text_is_found_by_the_plain_word() -> None:
-    assert stem_text("Вы́боры прошли") == stem_text("Выборы прошли")
-
-
 @pytest.mark.parametrize("query", ["{}: кооперация", "NEAR(кооперация Липецкая, x)"])
 def test_more_malformed_queries_are_input_errors(archive: Archive, query: str) -> None:
     archive.upsert_article(record(SEED))
