@@ -4,8 +4,9 @@ Datasette is an optional extra (`uv run --extra browse newsarchive browse`). The
 schema's own descriptions (scraper.schema.TABLE_DOCS), sets facets on category and speaker, points the
 `articles` table's search box at `articles_fts`, and adds the canned query `search` (stemmed, ranked by
 bm25 like `newsarchive search`, with a snippet). Stemming inside Datasette comes from the plugin in
-`scraper/datasette_plugins/` (SQL functions `ru_stem`, `ru_match`, and a stemming `escape_fts` for the
-search box), loaded with `--plugins-dir`.
+`scraper/datasette_plugins/` (SQL functions `ru_stem`, `ru_match`, a stemming `escape_fts` for the
+search box, and per-column searches `?_search_headline=` etc. sent to the stem columns), loaded with
+`--plugins-dir`.
 """
 
 from __future__ import annotations

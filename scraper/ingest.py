@@ -60,6 +60,13 @@ def is_article_page(url: str) -> bool:
     return parse_article_url(url, profile_for_url(url)) is not None
 
 
+def _folder_files(folder: Path) -> list[Path]:
+    """Every file below `folder`, sorted, broken symbolic links included (reading one fails, so it is
+    counted, not lost). Links to folders are not followed: a loop cannot hang the walk, nor a link make a
+    page count twice."""
+    return sorted(p for p in folder.rglob("*") if p.is_file() or (p.is_symlink() and not p.exists()))
+
+
 def saved_pages(paths: Iterable[Path]) -> Iterator[Path]:
     """The files to ingest: each file given, and every *.html/*.htm below each directory, sorted.
 
@@ -68,7 +75,7 @@ def saved_pages(paths: Iterable[Path]) -> Iterator[Path]:
     """
     for path in paths:
         if path.is_dir():
-            yield from sorted(p for p in path.rglob("*") if p.is_file() and p.suffix.lower() in PAGE_SUFFIXES)
+            yield from (p for p in _folder_files(path) if p.suffix.lower() in PAGE_SUFFIXES)
         elif path.is_file():
             yield path
         else:
@@ -135,5 +142,5 @@ def saved_files(paths: Iterable[Path], *, base_url: str | None = None) -> Iterat
             if folder.exists():
                 raise InputError(f"{folder}: --base-url places the files of a folder; give the folder, or --url")
             raise InputError(f"{folder}: no such file or directory")
-        for path in sorted(p for p in folder.rglob("*") if p.is_file()):
+        for path in _folder_files(folder):
             yield SavedFile(path, url_under_base(base, PurePosixPath(path.relative_to(folder).as_posix())))

@@ -8,6 +8,7 @@ that, and a page with neither cannot be placed on a site, which is an input erro
 from __future__ import annotations
 
 import asyncio
+import os
 import re
 from dataclasses import dataclass
 from pathlib import Path
@@ -43,27 +44,63 @@ def address_in_page(body: bytes) -> str | None:
     return found if found.startswith(("http://", "https://")) else None
 
 
-def read_page_file(path: str, *, url: str | None, fetched_at: str | None) -> PageInput:
+def read_page_file(path: str, *, url: str | None, fetched_at: str | None, max_bytes: int | None = None) -> PageInput:
     """A saved page; its address from `url` or from the page itself.
 
+    `max_bytes`: a bigger file is refused by its size, before it is read (the crawler's page size cap,
+    `scraper.fetch.DEFAULT_MAX_BYTES`, for `newsarchive ingest`).
+
     Raises:
-        InputError: the file is missing or unreadable, or nothing tells its address.
+        InputError: the file is missing, a broken symbolic link, unreadable or over `max_bytes`, or
+            nothing tells its address.
     """
     file = Path(path)
     if not file.exists():
+        if file.is_symlink():
+            raise InputError(f"{path}: broken symbolic link ({_link_target(file)}); not read")
         raise InputError(f"{path}: no such file")
     if file.is_dir():
         raise InputError(f"{path}: is a directory, not a page")
-    try:
-        body = file.read_bytes()
-    except OSError as exc:
-        raise InputError(f"{path}: cannot read: {exc.strerror or exc}") from exc
+    body = _read_capped(file, path, max_bytes)
     address = url or address_in_page(body)
     if address is None:
         raise InputError(f"{path}: the page does not say its address; pass --url URL")
     if not address.startswith(("http://", "https://")):
         raise InputError(f"--url {address!r}: not an http(s) URL")
     return PageInput(body=body, url=address, fetched_at=fetched_at)
+
+
+def _link_target(file: Path) -> str:
+    """Where a broken link points and why it leads nowhere: `to /gone.html: No such file or directory`."""
+    try:
+        target = os.readlink(file)
+        os.stat(file)
+    except OSError as exc:
+        return f"to {target}: {exc.strerror}" if "target" in locals() else str(exc.strerror or exc)
+    return f"to {target}"
+
+
+def _too_large(path: str, max_bytes: int, size: int | None = None) -> InputError:
+    known = f" ({size} bytes)" if size is not None else ""
+    return InputError(f"{path}: larger than the size cap for a page, {max_bytes} bytes{known}; not read")
+
+
+def _read_capped(file: Path, path: str, max_bytes: int | None) -> bytes:
+    """The file's bytes; over `max_bytes` by its size (or, for a file that grows, by what reading finds),
+    refused without reading more than the cap."""
+    try:
+        with file.open("rb") as handle:
+            if max_bytes is None:
+                return handle.read()
+            size = os.fstat(handle.fileno()).st_size
+            if size > max_bytes:
+                raise _too_large(path, max_bytes, size)
+            body = handle.read(max_bytes + 1)
+    except OSError as exc:
+        raise InputError(f"{path}: cannot read: {exc.strerror or exc}") from exc
+    if len(body) > max_bytes:
+        raise _too_large(path, max_bytes)
+    return body
 
 
 def is_url(item: str) -> bool:

@@ -338,7 +338,7 @@ def article_report(archive: Archive, ref: str) -> ArticleReport:
         RevisionRow(*row)
         for row in archive.conn.execute(
             "SELECT version, headline, body, content_hash, url, first_seen_at, last_seen_at FROM revisions "
-            "WHERE article_id = ? ORDER BY version",
+            "WHERE article_id = ? ORDER BY julianday(first_seen_at), version",
             (article_id,),
         )
     ]

@@ -8,9 +8,13 @@ is a `sqlite_utils.Database`, and every command goes through it.
   it was seen under goes to `article_urls`.
 - History: a record whose headline or body differ (`content_hash_of`) moves the old version to
   `revisions`, replaces the row and bumps `version`; quotes, tags, sidebar and the search index follow
-  the current version. An unchanged record only moves `last_seen_at`, unless it is a new extraction
-  of the very fetch the version was built from (`refresh`, used by reextract), or the article page of a
-  version built from its print page: then the version's other fields and children follow it.
+  the current version. A record fetched before the current version appeared (a late ingest of an old
+  saved page) goes to `revisions` only. Version numbers are given in the order the archive learns of
+  the versions and never change: a late page takes the next free number and leaves the current version
+  and every earlier number as they were (time order is `first_seen_at`). An unchanged record only moves
+  `last_seen_at`, unless it is a new extraction of the very fetch the version was built from
+  (`refresh`, used by reextract), or the article page of a version built from its print page: then the
+  version's other fields and children follow it.
 - Atomicity: each `upsert_article` is one `BEGIN IMMEDIATE` transaction (row, children, URLs, index), so
   a writer killed mid-way leaves either the old or the new article, never half of one.
 
@@ -75,13 +79,27 @@ def _same_instant(stored: str | None, fetched: str | None) -> bool:
         return False
 
 
+def _earlier(moment: str, than: str) -> bool:
+    """Whether ISO 8601 timestamp `moment` is before `than` (as instants; as text when one is no timestamp)."""
+    try:
+        return datetime.fromisoformat(moment) < datetime.fromisoformat(than)
+    except (ValueError, TypeError):
+        return moment < than
+
+
 @dataclass(frozen=True, slots=True)
 class UpsertResult:
-    """What storing one record did: `new` article, `updated` to a new version, or `unchanged`."""
+    """What storing one record did: `new` article, `updated` to a new version, or `unchanged`.
+
+    `version` is the article's current version. `revision` is set for a record fetched before the
+    current version (a late page, outcome `unchanged`: the current version is untouched): the number of
+    the earlier version in `revisions` it was filed under, new or already known.
+    """
 
     article_id: int
     outcome: Outcome
     version: int
+    revision: int | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -250,7 +268,7 @@ class Archive:
                         self._refresh(conn, row, article)
                     elif _is_print_page(row["url"], article.site) and not _is_print_page(article.url, article.site):
                         self._refresh(conn, row, article, adopt_fetch=True)
-                elif seen < row["last_changed_at"]:
+                elif _earlier(seen, row["last_changed_at"]):
                     result = self._add_past_version(conn, row, article, new_hash, seen)
                 else:
                     result = self._replace(conn, row, article, new_hash, seen)
@@ -360,7 +378,7 @@ class Archive:
                 row["last_seen_at"],
             ),
         )
-        version = row["version"] + 1
+        version = _next_version(conn, article_id, row["version"])
         conn.execute(
             "UPDATE articles SET site = ?, news_id = ?, url = ?, canonical_url = ?, category = ?, headline = ?, "
             "published_at = ?, published_text = ?, photo_credit = ?, image_url = ?, body = ?, content_hash = ?, "
@@ -435,10 +453,17 @@ class Archive:
     def _add_past_version(
         self, conn: sqlite3.Connection, row: sqlite3.Row, article: Article, new_hash: str, seen: str
     ) -> UpsertResult:
-        """A page fetched before the current version appeared (a late ingest): history only."""
+        """A page fetched before the current version appeared (a late ingest): history only.
+
+        A known earlier version only widens its sighting span; an unknown one becomes a revision with the
+        next free version number. Nothing is renumbered and the current version keeps its number, so a
+        version number once printed or cited keeps naming the same text.
+        """
         article_id = row["id"]
+        conn.execute("UPDATE articles SET first_seen_at = min(first_seen_at, ?) WHERE id = ?", (seen, article_id))
         known = conn.execute(
-            "SELECT id FROM revisions WHERE article_id = ? AND content_hash = ?", (article_id, new_hash)
+            "SELECT id, version FROM revisions WHERE article_id = ? AND content_hash = ? ORDER BY version LIMIT 1",
+            (article_id, new_hash),
         ).fetchone()
         if known is not None:
             conn.execute(
@@ -446,28 +471,13 @@ class Archive:
                 "WHERE id = ?",
                 (seen, seen, known[0]),
             )
-            conn.execute("UPDATE articles SET first_seen_at = min(first_seen_at, ?) WHERE id = ?", (seen, article_id))
-            return UpsertResult(article_id, "unchanged", row["version"])
+            return UpsertResult(article_id, "unchanged", row["version"], revision=known[1])
+        number = _next_version(conn, article_id, row["version"])
         conn.execute(
             _INSERT_REVISION,
-            (article_id, -1, article.headline, article.body, new_hash, article.url, seen, seen),
+            (article_id, number, article.headline, article.body, new_hash, article.url, seen, seen),
         )
-        # Number the versions again in the order they were first seen.
-        ids = [
-            r[0]
-            for r in conn.execute(
-                "SELECT id FROM revisions WHERE article_id = ? ORDER BY first_seen_at, id", (article_id,)
-            )
-        ]
-        conn.execute("UPDATE revisions SET version = -version - 1000000 WHERE article_id = ?", (article_id,))
-        for number, revision_id in enumerate(ids, start=1):
-            conn.execute("UPDATE revisions SET version = ? WHERE id = ?", (number, revision_id))
-        version = len(ids) + 1
-        conn.execute(
-            "UPDATE articles SET version = ?, first_seen_at = min(first_seen_at, ?) WHERE id = ?",
-            (version, seen, article_id),
-        )
-        return UpsertResult(article_id, "updated", version)
+        return UpsertResult(article_id, "unchanged", row["version"], revision=number)
 
     @classmethod
     def _write_children(cls, conn: sqlite3.Connection, article_id: int, article: Article) -> None:
@@ -581,6 +591,12 @@ class Archive:
             version=row["version"],
         )
         return StoredArticle(record=record, archive=fields)
+
+
+def _next_version(conn: sqlite3.Connection, article_id: int, current: int) -> int:
+    """The number a version the archive has not seen yet gets: one above every number the article has."""
+    highest = conn.execute("SELECT max(version) FROM revisions WHERE article_id = ?", (article_id,)).fetchone()[0]
+    return max(current, highest or 0) + 1
 
 
 def _quotes_text(quotes: tuple[Quote, ...]) -> str | None:

@@ -126,6 +126,34 @@ def test_browse_search_box_is_stemmed(server: Server) -> None:
     assert server.get("/archive/articles.json", _search="", _shape="array", _col="id") == []
 
 
+def test_browse_per_column_search_finds_every_form_in_that_column(server: Server) -> None:
+    # Datasette's `headline MATCH escape_fts(...)`: the plugin sends it to the stem column of that text.
+    assert server.get("/archive/articles_fts.json", _search_headline="кооперацию", _shape="array", _col="headline") == [
+        {"rowid": 1, "headline": "Липецкая область и ДНР запускают промышленную кооперацию"},
+        {"rowid": 2, "headline": "Михаил Зотов: кооперацию с соседями продолжим"},
+    ]
+    assert server.get("/archive/articles_fts.json", _search_body="кооперация", _shape="array", _col="headline") == [
+        {"rowid": 1, "headline": "Липецкая область и ДНР запускают промышленную кооперацию"},
+        {"rowid": 2, "headline": "Михаил Зотов: кооперацию с соседями продолжим"},
+    ]
+    assert server.get("/archive/articles.json", _search_headline="кооперация", _shape="array", _col="id") == [
+        {"id": 2},
+        {"id": 1},
+    ]
+    assert server.get("/archive/articles.json", _search_quotes="соседними", _shape="array", _col="id") == [{"id": 2}]
+    both = {"_search_headline": "запускать", "_search_body": "кооперация"}
+    assert server.get("/archive/articles.json", **both, _shape="array", _col="id") == [{"id": 1}]
+    # The words of another column do not count, and raw mode matches the words as written.
+    assert server.get("/archive/articles.json", _search_headline="переговоры", _shape="array") == []
+    raw = {"_searchmode": "raw", "_shape": "array", "_col": "id"}
+    assert server.get("/archive/articles.json", _search_headline="кооперацию", **raw) == [{"id": 2}, {"id": 1}]
+    assert server.get("/archive/articles.json", _search_headline="кооперация", **raw) == []
+    page = server.get("/archive/articles", _search_headline="кооперация")
+    assert "search column &#34;headline_stem&#34; matches &#34;кооперация&#34;" in page
+    unknown = httpx.get(f"{server.base}/archive/articles.json", params={"_search_nosuch": "x"}, timeout=10)
+    assert (unknown.status_code, unknown.json()["error"]) == (400, "Cannot search by that column")
+
+
 def test_browse_canned_search_ranks_with_snippets(server: Server) -> None:
     assert server.get("/archive/search.json", q="кооперация", _shape="array") == [
         {

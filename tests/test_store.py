@@ -269,10 +269,63 @@ def test_edited_article_makes_one_revision_and_children_follow(archive: Archive)
 
 def test_late_older_version_goes_to_history_not_over_the_current_one(archive: Archive) -> None:
     archive.upsert_article(record(SEED_EDITED))
-    assert archive.upsert_article(record(SEED)) == UpsertResult(1, "updated", 2)
-    assert rows(archive, "SELECT headline FROM articles") == [(record(SEED_EDITED).headline,)]
-    assert rows(archive, "SELECT version, headline FROM revisions") == [(1, record(SEED).headline)]
+    # History only: the current version keeps its number 1, the late page is filed as version 2.
+    assert archive.upsert_article(record(SEED)) == UpsertResult(1, "unchanged", 1, revision=2)
+    assert rows(archive, "SELECT headline, version FROM articles") == [(record(SEED_EDITED).headline, 1)]
+    assert rows(archive, "SELECT version, headline FROM revisions") == [(2, record(SEED).headline)]
     assert rows(archive, "SELECT first_seen_at FROM articles") == [("2026-03-05T17:00:00+03:00",)]
+
+
+def _variant(n: int, fetched_at: str) -> Article:
+    seed = record(SEED)
+    return dataclasses.replace(seed, headline=f"Вариант {n}: {seed.headline}", fetched_at=fetched_at)
+
+
+def test_a_late_page_never_renumbers_versions_nor_bumps_the_current_one(archive: Archive) -> None:
+    """D4: versions 1-3 seen on Jan 1, Feb 1, Mar 1; a different page fetched on Jan 20 arrives last."""
+    jan, feb, mar = (_variant(n, f"2026-0{n}-01T10:00:00+03:00") for n in (1, 2, 3))
+    assert [archive.upsert_article(r) for r in (jan, feb, mar)] == [
+        UpsertResult(1, "new", 1),
+        UpsertResult(1, "updated", 2),
+        UpsertResult(1, "updated", 3),
+    ]
+    late = _variant(4, "2026-01-20T10:00:00+03:00")
+    assert archive.upsert_article(late) == UpsertResult(1, "unchanged", 3, revision=4)
+    # The same late page again (a day later, still before the current version) only widens its span.
+    again = dataclasses.replace(late, fetched_at="2026-01-21T10:00:00+03:00")
+    assert archive.upsert_article(again) == UpsertResult(1, "unchanged", 3, revision=4)
+    # A page of version 1 fetched late as well: version 1, its span widened, nothing else.
+    assert archive.upsert_article(dataclasses.replace(jan, fetched_at="2025-12-31T10:00:00+03:00")) == UpsertResult(
+        1, "unchanged", 3, revision=1
+    )
+    assert rows(archive, "SELECT version, headline, first_seen_at, last_seen_at FROM revisions ORDER BY version") == [
+        (1, jan.headline, "2025-12-31T10:00:00+03:00", "2026-01-01T10:00:00+03:00"),
+        (2, feb.headline, "2026-02-01T10:00:00+03:00", "2026-02-01T10:00:00+03:00"),
+        (4, late.headline, "2026-01-20T10:00:00+03:00", "2026-01-21T10:00:00+03:00"),
+    ]
+    assert rows(archive, "SELECT version, headline, first_seen_at, last_seen_at, last_changed_at FROM articles") == [
+        (3, mar.headline, "2025-12-31T10:00:00+03:00", "2026-03-01T10:00:00+03:00", "2026-03-01T10:00:00+03:00")
+    ]
+    # The next real change takes the next free number: 3 goes to history as 3, the new current is 5.
+    april = _variant(5, "2026-04-01T10:00:00+03:00")
+    assert archive.upsert_article(april) == UpsertResult(1, "updated", 5)
+    assert rows(archive, "SELECT version, headline FROM revisions ORDER BY version") == [
+        (1, jan.headline),
+        (2, feb.headline),
+        (3, mar.headline),
+        (4, late.headline),
+    ]
+    assert rows(archive, "SELECT version, headline FROM articles") == [(5, april.headline)]
+
+
+def test_a_page_is_late_by_its_instant_not_by_the_text_of_its_offset(archive: Archive) -> None:
+    """08:00 UTC is 11:00 in Moscow, after a version first seen at 10:00 Moscow time: a new version,
+    although '2026-02-01T08:00:00+00:00' sorts before '2026-02-01T10:00:00+03:00' as text."""
+    first, second = _variant(1, "2026-02-01T10:00:00+03:00"), _variant(2, "2026-02-01T08:00:00+00:00")
+    archive.upsert_article(first)
+    assert archive.upsert_article(second) == UpsertResult(1, "updated", 2)
+    assert rows(archive, "SELECT version, headline FROM articles") == [(2, second.headline)]
+    assert rows(archive, "SELECT version, headline FROM revisions") == [(1, first.headline)]
 
 
 def test_a_failed_write_leaves_nothing_behind(archive: Archive) -> None:

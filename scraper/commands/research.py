@@ -24,11 +24,12 @@ import typer
 
 from scraper import browse as browsing
 from scraper import research
-from scraper.commands._common import fail, sanitize_for_terminal, user_errors
-from scraper.errors import InputError
+from scraper.commands._common import fail, sanitize_for_terminal, stderr_line, user_errors
+from scraper.errors import ArchiverError, InputError
 from scraper.exitcodes import ExitCode
 from scraper.extract import looks_like_html
 from scraper.extract.dates import parse_iso
+from scraper.fetch import DEFAULT_MAX_BYTES
 from scraper.ingest import file_fetched_at, ingest_page, is_article_page, saved_files
 from scraper.pages import read_page_file
 from scraper.sites import default_profile
@@ -39,6 +40,7 @@ JSON_OPTION = typer.Option(False, "--json", help="Machine-readable JSON on stdou
 SINCE_OPTION = typer.Option(None, "--since", help="Published on or after this day (YYYY-MM-DD).")
 UNTIL_OPTION = typer.Option(None, "--until", help="Published on or before this day (YYYY-MM-DD).")
 clean = sanitize_for_terminal
+NOT_AN_ARTICLE = "not an article page"
 
 
 def _short(text: str | None, width: int) -> str:
@@ -87,42 +89,62 @@ def ingest(
         files = list(saved_files(paths, base_url=base_url))
         if urls and len(urls) != len(files):
             raise InputError(f"--url given {len(urls)} times for {len(files)} page file(s)")
-        counts = {"new": 0, "updated": 0, "unchanged": 0, "skipped": 0, "failed": 0}
+        # `older`: a page fetched before the article's current version, filed under its earlier versions.
+        counts = {"new": 0, "updated": 0, "unchanged": 0, "older": 0, "skipped": 0, "failed": 0}
 
-        def skip(address: str) -> None:
-            counts["skipped"] += 1
-            if not as_json:
-                typer.echo(f"skipped   not an article page  {clean(address)}")
+        def emit(
+            file: Path,
+            address: str | None,
+            outcome: str,
+            article_id: int | None,
+            version: int | None,
+            reason: str | None = None,
+        ) -> None:
+            counts[outcome] += 1
+            if as_json:
+                row: dict[str, Any] = {"path": str(file), "url": address, "id": article_id}
+                row.update(outcome=outcome, version=version)
+                if reason is not None:
+                    row["reason"] = reason
+                typer.echo(json.dumps(row, ensure_ascii=False))
+            elif outcome == "skipped":
+                typer.echo(f"skipped   {reason}  {clean(address)}")
+            elif outcome != "failed":
+                typer.echo(f"{outcome:<9} id {article_id:<5} v{version}  {clean(address)}")
 
         with Archive.open(db) as archive:
             for index, saved in enumerate(files):
-                file, known_url = saved.path, urls[index] if urls else saved.url
+                file = saved.path
+                address = urls[index] if urls else saved.url
                 try:
-                    with user_errors():
-                        if known_url is not None and not is_article_page(known_url):
-                            skip(known_url)  # a feed, listing or robots.txt: not even read
-                            continue
-                        page = read_page_file(str(file), url=known_url, fetched_at=fetched_at or file_fetched_at(file))
-                        if not looks_like_html(page.body):
-                            raise InputError(f"{file}: not an HTML page")
-                        if not is_article_page(page.url):
-                            skip(page.url)
-                            continue
-                        result = ingest_page(
-                            archive, page.body, url=page.url, fetched_at=page.fetched_at, header_charset=page.charset
-                        )
-                except typer.Exit:
-                    counts["failed"] += 1
+                    if address is not None and not is_article_page(address):  # a feed, listing, robots.txt: not read
+                        emit(file, address, "skipped", None, None, NOT_AN_ARTICLE)
+                        continue
+                    page = read_page_file(str(file), url=address, fetched_at=fetched_at, max_bytes=DEFAULT_MAX_BYTES)
+                    address = page.url
+                    if not looks_like_html(page.body):
+                        raise InputError(f"{file}: not an HTML page")
+                    if not is_article_page(page.url):
+                        emit(file, address, "skipped", None, None, NOT_AN_ARTICLE)
+                        continue
+                    result = ingest_page(
+                        archive,
+                        page.body,
+                        url=page.url,
+                        fetched_at=page.fetched_at or file_fetched_at(file),
+                        header_charset=page.charset,
+                    )
+                except (ArchiverError, OSError) as exc:
+                    message = str(exc) if isinstance(exc, ArchiverError) else f"{file}: {exc.strerror or exc}"
+                    stderr_line(clean(message))
+                    emit(file, address, "failed", None, None, message)
                     continue
-                counts[result.outcome] += 1
-                if as_json:
-                    row = {"path": str(file), "url": page.url, "id": result.article_id}
-                    row.update(outcome=result.outcome, version=result.version)
-                    typer.echo(json.dumps(row, ensure_ascii=False))
+                if result.revision is not None:  # fetched before the current version: history only
+                    emit(file, page.url, "older", result.article_id, result.revision)
                 else:
-                    typer.echo(f"{result.outcome:<9} id {result.article_id:<5} v{result.version}  {clean(page.url)}")
+                    emit(file, page.url, result.outcome, result.article_id, result.version)
         if not as_json:
-            summary = ", ".join(f"{n} {name}" for name, n in counts.items())
+            summary = ", ".join(f"{n} {name}" for name, n in counts.items() if n or name != "older")
             typer.echo(f"{len(files)} file(s): {summary}")
     if counts["failed"]:
         raise typer.Exit(int(ExitCode.PAGES_FAILED))
