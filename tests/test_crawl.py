@@ -43,9 +43,16 @@ GZIP_BOMB_PATH = "/lentanovostey/303190-v-primorskom-krae-postrojat-novye-obekty
 # --- helpers ----------------------------------------------------------------------------------------
 
 
-def cli(*args: str, cwd: Path, timeout: float = 60) -> subprocess.CompletedProcess[str]:
+def cli(*args: str, cwd: Path, timeout: float = 60, **kwargs: Any) -> subprocess.CompletedProcess[str]:
+    """The CLI in a child process (`kwargs` go to subprocess.run, e.g. a `preexec_fn` setting limits)."""
     return subprocess.run(
-        [sys.executable, str(CLI), *args], capture_output=True, text=True, cwd=cwd, timeout=timeout, check=False
+        [sys.executable, str(CLI), *args],
+        capture_output=True,
+        text=True,
+        cwd=cwd,
+        timeout=timeout,
+        check=False,
+        **kwargs,
     )
 
 

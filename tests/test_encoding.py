@@ -11,7 +11,7 @@ import pytest
 from scraper.encoding import decode_body, detect_charset, markup_for_parser
 from scraper.mirror import MirrorServer, Override
 from tests.conftest import MIRROR
-from tests.test_ops_errors import cli, crawl_args
+from tests.test_crawl import cli, crawl_args
 
 EXPECTED = Path(__file__).resolve().parent / "fixtures" / "expected"
 TEXT = "Липецкая область и ДНР планируют запустить промышленную кооперацию. " * 10

@@ -12,9 +12,7 @@ import os
 import resource
 import shutil
 import signal
-import sqlite3
 import subprocess
-import sys
 from collections.abc import Iterator
 from datetime import date, datetime
 from pathlib import Path
@@ -28,40 +26,14 @@ from cli import app
 from scraper.lock import RunLock, lock_path_for
 from scraper.mirror import Hang, MirrorServer, Status
 from tests.conftest import MIRROR
-from tests.test_crawl import start_crawl
+from tests.test_crawl import cli, crawl_args, query, start_crawl
 
-ROOT = Path(__file__).resolve().parent.parent
-CLI = ROOT / "cli.py"
 HOME = "http://2018.vybor-naroda.org"
 ARTICLES = sum(1 for p in MIRROR.rglob("*.html") if p.name[:1].isdigit())
 JSON_KEYS = {"time", "level", "logger", "message"}
 
 
 # --- helpers ----------------------------------------------------------------------------------------
-
-
-def cli(*args: str, cwd: Path, timeout: float = 60, **kwargs: Any) -> subprocess.CompletedProcess[str]:
-    return subprocess.run(
-        [sys.executable, str(CLI), *args],
-        capture_output=True,
-        text=True,
-        cwd=cwd,
-        timeout=timeout,
-        check=False,
-        **kwargs,
-    )
-
-
-def crawl_args(server: MirrorServer, db: Path, *extra: str) -> list[str]:
-    return ["crawl", "--base-url", server.base_url, "--db", str(db), "--delay", "0", *extra]
-
-
-def query(db: Path, sql: str, *params: Any) -> list[tuple[Any, ...]]:
-    conn = sqlite3.connect(db)
-    try:
-        return conn.execute(sql, params).fetchall()
-    finally:
-        conn.close()
 
 
 def json_lines(stderr: str) -> list[dict[str, Any]]:
