@@ -27,6 +27,11 @@ def run(*args: str):
     return runner.invoke(app, list(args))
 
 
+def ingest_folder(folder: Path, fetched_at: str, db: str, *extra: str):
+    """`newsarchive ingest FOLDER --base-url <the portal> --fetched-at … --db …` through typer's runner."""
+    return run("ingest", str(folder), "--base-url", BASE_URL, "--fetched-at", fetched_at, "--db", db, *extra)
+
+
 def query(db: Path, sql: str) -> list[tuple]:
     with sqlite3.connect(db) as conn:
         return conn.execute(sql).fetchall()
@@ -56,27 +61,9 @@ def test_a_late_old_page_goes_to_history_without_renumbering_or_a_new_current_ve
     for name, headline in headlines.items():
         saved_variant(tmp_path / name, headline)
     for name, month in (("jan", 1), ("feb", 2), ("mar", 3)):
-        result = run(
-            "ingest",
-            str(tmp_path / name),
-            "--base-url",
-            BASE_URL,
-            "--fetched-at",
-            f"2026-0{month}-01T10:00:00+03:00",
-            "--db",
-            db,
-        )
+        result = ingest_folder(tmp_path / name, f"2026-0{month}-01T10:00:00+03:00", db)
         assert (result.exit_code, result.stderr) == (0, "")
-    result = run(
-        "ingest",
-        str(tmp_path / "late"),
-        "--base-url",
-        BASE_URL,
-        "--fetched-at",
-        "2026-01-20T10:00:00+03:00",
-        "--db",
-        db,
-    )
+    result = ingest_folder(tmp_path / "late", "2026-01-20T10:00:00+03:00", db)
     assert (result.exit_code, result.stderr) == (0, "")
     assert result.stdout == (
         f"older     id 1     v4  {PAGE_URL}\n1 file(s): 0 new, 0 updated, 0 unchanged, 1 older, 0 skipped, 0 failed\n"
@@ -97,17 +84,7 @@ def test_a_late_old_page_goes_to_history_without_renumbering_or_a_new_current_ve
     assert query(db, "SELECT rowid FROM articles_fts WHERE articles_fts MATCH 'headline: утвердил'") == [(1,)]
     assert query(db, "SELECT rowid FROM articles_fts WHERE articles_fts MATCH 'headline: огласил'") == []
     # Again, as JSON: the same version 4, nothing new.
-    result = run(
-        "ingest",
-        str(tmp_path / "late"),
-        "--base-url",
-        BASE_URL,
-        "--fetched-at",
-        "2026-01-21T10:00:00+03:00",
-        "--db",
-        db,
-        "--json",
-    )
+    result = ingest_folder(tmp_path / "late", "2026-01-21T10:00:00+03:00", db, "--json")
     assert (result.exit_code, result.stderr) == (0, "")
     assert [json.loads(line) for line in result.stdout.splitlines()] == [
         {"path": str(tmp_path / "late" / PAGE_PATH), "url": PAGE_URL, "id": 1, "outcome": "older", "version": 4}
