@@ -14,6 +14,7 @@ import itertools
 import re
 import resource
 import sqlite3
+import subprocess
 import time
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
@@ -103,14 +104,23 @@ def test_full_run_on_an_existing_archive_walks_the_sitemaps_and_every_listing_pa
 # --- 2. Retry-After, --max-time, fetch_log ------------------------------------------------------------
 
 
+def _crawl_with_retry_after(
+    tmp_path: Path, db: Path, path: str, *, retry_after: str, max_time: str
+) -> tuple[subprocess.CompletedProcess[str], float, list[int | None]]:
+    """A --full crawl whose page `path` answers 503 with that Retry-After: (result, seconds, statuses
+    the mirror gave that page)."""
+    with MirrorServer(MIRROR, faults={path: Status(503, {"Retry-After": retry_after})}) as running:
+        started = time.monotonic()
+        result = cli(*crawl_args(running, db, "--full", "--max-time", max_time), cwd=tmp_path, timeout=60)
+        elapsed = time.monotonic() - started
+        tries = [r.status for r in running.requests_for(path)]
+    return result, elapsed, tries
+
+
 def test_a_retry_after_over_the_in_run_cap_fails_the_page_until_then(tmp_path: Path) -> None:
     path = ARTICLE_PATHS[0]
     db = tmp_path / "archive.db"
-    with MirrorServer(MIRROR, faults={path: Status(503, {"Retry-After": "3600"})}) as running:
-        started = time.monotonic()
-        result = cli(*crawl_args(running, db, "--full", "--max-time", "30s"), cwd=tmp_path, timeout=60)
-        elapsed = time.monotonic() - started
-        tries = [r.status for r in running.requests_for(path)]
+    result, elapsed, tries = _crawl_with_retry_after(tmp_path, db, path, retry_after="3600", max_time="30s")
     assert result.returncode == 1, result.stderr
     assert elapsed < 15
     assert tries == [503]
@@ -135,11 +145,7 @@ def test_max_time_is_not_held_by_a_retry_after(tmp_path: Path) -> None:
     path = ARTICLE_PATHS[0]
     db = tmp_path / "archive.db"
     # 20 s is under the in-run cap, but waiting for it would pass --max-time.
-    with MirrorServer(MIRROR, faults={path: Status(503, {"Retry-After": "20"})}) as running:
-        started = time.monotonic()
-        result = cli(*crawl_args(running, db, "--full", "--max-time", "2s"), cwd=tmp_path, timeout=40)
-        elapsed = time.monotonic() - started
-        tries = [r.status for r in running.requests_for(path)]
+    result, elapsed, tries = _crawl_with_retry_after(tmp_path, db, path, retry_after="20", max_time="2s")
     assert result.returncode == 1, result.stderr
     assert elapsed < 10
     assert tries == [503]

@@ -7,6 +7,8 @@ import signal
 import subprocess
 import sys
 import time
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
@@ -43,7 +45,6 @@ def test_second_holder_is_refused_and_first_release_frees_it(tmp_path: Path) -> 
     assert not db.exists()
 
 
-
 def start_holder(db: Path) -> subprocess.Popen[str]:
     """A child process that holds the archive's lock until it is killed (it says "held" once it does)."""
     holder = subprocess.Popen(
@@ -52,27 +53,35 @@ def start_holder(db: Path) -> subprocess.Popen[str]:
         text=True,
         cwd=Path(__file__).resolve().parent.parent,
     )
-    try:
+    with stopped_at_the_end(holder, only_on_error=True):
         assert holder.stdout is not None
         assert holder.stdout.readline() == "held\n"
-    except BaseException:
-        holder.kill()
-        holder.wait()
-        raise
     return holder
+
+
+@contextmanager
+def stopped_at_the_end(process: subprocess.Popen[str], *, only_on_error: bool = False) -> Iterator[None]:
+    """Kill `process` when the block ends (or only when it fails) if it is still running."""
+    try:
+        yield
+    except BaseException:
+        if process.poll() is None:
+            process.kill()
+            process.wait()
+        raise
+    if not only_on_error and process.poll() is None:
+        process.kill()
+        process.wait()
+
 
 def test_lock_of_a_killed_process_is_free(tmp_path: Path) -> None:
     db = tmp_path / "archive.db"
     holder = start_holder(db)
-    try:
+    with stopped_at_the_end(holder):
         with pytest.raises(ArchiveLockedError, match=rf"\(pid {holder.pid}\)"):
             RunLock(db).acquire()
         os.kill(holder.pid, signal.SIGKILL)
         holder.wait(timeout=10)
-    finally:
-        if holder.poll() is None:
-            holder.kill()
-            holder.wait()
     deadline = time.monotonic() + 5
     with RunLock(db) as lock:
         assert lock.held and time.monotonic() < deadline
@@ -83,14 +92,10 @@ def test_lock_is_held_tells_a_live_holder_from_a_dead_one_without_writing(tmp_pa
     assert lock_is_held(db) is False
     assert not lock_path_for(db).exists()
     holder = start_holder(db)
-    try:
+    with stopped_at_the_end(holder):
         assert lock_is_held(db) is True
         os.kill(holder.pid, signal.SIGKILL)
         holder.wait(timeout=10)
-    finally:
-        if holder.poll() is None:
-            holder.kill()
-            holder.wait()
     assert lock_is_held(db) is False
     # The dead holder's PID is still in the file: the probe read it, wrote nothing.
     assert lock_path_for(db).read_text() == f"{holder.pid}\n"
